@@ -107,7 +107,15 @@ class Classifier(Protocol):
     """What the engine needs from a trained classifier (see moderation.engine.classifier)."""
 
     version: str
+    #: Per-category decision thresholds chosen on the dev split: {code: {"review": p, "block": p}}.
+    thresholds: dict[str, dict[str, float]]
 
-    def score_batch(self, normalized_texts: list[str]) -> list[dict[str, float]]:
-        """Per-category probabilities for each engine-normalised text."""
+    def score_batch(
+        self, normalized_texts: list[str], tokens: list[list[str]] | None = None
+    ) -> list[dict[str, float]]:
+        """Per-category probabilities for each engine-normalised text.
+
+        `tokens` are the engine's segmentation of the same texts (saves segmenting twice);
+        when None the classifier segments the texts itself.
+        """
         ...
