@@ -1,1 +1,10 @@
-"""api."""
+"""The HTTP API under /v1."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+
+def blueprints() -> list[Blueprint]:
+    """The API's blueprints, in registration order."""
+    return []

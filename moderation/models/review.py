@@ -1,0 +1,3 @@
+"""review models (filled in by the domain owner)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""webhook models (filled in by the domain owner)."""
+
+from __future__ import annotations

