@@ -1,1 +1,1 @@
-"""webhooks."""
+"""Signed webhooks to the platforms: an outbox in the database, delivered by RQ jobs."""
