@@ -67,6 +67,9 @@ for _base, _first in ((0x2776, 1), (0x2780, 1), (0x278A, 1)):  # ❶..❿, ➀..
 _LOOKALIKE_TABLE = str.maketrans({k: v for k, v in _LOOKALIKES.items() if len(v) == 1})
 _MULTI_LOOKALIKES = frozenset(k for k, v in _LOOKALIKES.items() if len(v) != 1)
 
+# Characters the fast path cannot handle: invisibles and accented/combining Latin.
+_SLOW_RE = re.compile(_INVISIBLE_RE.pattern[:-1] + "\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]")
+
 _T2S = opencc.OpenCC("t2s")
 
 
@@ -100,7 +103,9 @@ def _identity(original: str, text: str) -> NormalizedText:
 @lru_cache(maxsize=65536)
 def _fold_unit(unit: str) -> str:
     """Fold one grapheme-ish unit (a base character plus combining marks)."""
-    folded = unicodedata.normalize("NFKC", unit).casefold()
+    folded = unicodedata.normalize("NFKD", unit).casefold()
+    # Drop accents (dǔbó -> dubo, séx -> sex): CJK has no combining marks, so this is Latin-only.
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     folded = unicodedata.normalize("NFKC", folded)
     out = []
     for ch in folded:
@@ -120,7 +125,7 @@ def _fast_path(text: str) -> NormalizedText | None:
     """Length-preserving normalisation for the common case; None when it does not apply."""
     if text.isascii():
         return _identity(text, text.lower())
-    if _INVISIBLE_RE.search(text) or not unicodedata.is_normalized("NFKC", text):
+    if _SLOW_RE.search(text) or not unicodedata.is_normalized("NFKC", text):
         return None
     folded = text.casefold()
     if len(folded) != len(text) or not unicodedata.is_normalized("NFKC", folded):
