@@ -68,6 +68,8 @@ pk10	block
 博彩平台	review
 线上博彩	review
 包赢	review
+赌博机	review
+足球博彩	review
 # Allow-list
 !百家乐园
 !上下分别

@@ -62,6 +62,7 @@ A片	review
 儿童色情	review
 恋童	review
 porn	review
+性交易	review
 黄色电影	review
 成人电影	review
 性服务	review
@@ -78,3 +79,8 @@ porn	review
 !蛋黄片
 !硫黄片
 !牛黄片
+!人口爆炸
+!龙楼凤阁
+!明艳照人
+!众口交赞
+!众口交传
