@@ -1,0 +1,99 @@
+"""Signed checkpoints of chain heads: "tenant T's chain had head H at seq N", Ed25519."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation.models.base import utcnow
+from moderation.models.records import ChainHead, Checkpoint
+from moderation.records.canonical import canonical_bytes, iso
+from moderation.records.signing import Signer, verify_signature
+
+
+def statement(
+    tenant_id: str, seq: int, head_hash: str, created_at: str, key_id: str
+) -> dict[str, Any]:
+    """What a checkpoint signature covers (canonical JSON of this dict)."""
+    return {
+        "type": "moderation.evidence.checkpoint",
+        "tenant_id": tenant_id,
+        "seq": seq,
+        "head_hash": head_hash,
+        "created_at": created_at,
+        "key_id": key_id,
+    }
+
+
+def checkpoint_dict(cp: Checkpoint) -> dict[str, Any]:
+    """A checkpoint as JSON (the signed statement plus its signature)."""
+    signed = statement(cp.tenant_id, cp.seq, cp.head_hash, iso(cp.created_at), cp.key_id)
+    return {**signed, "signature": cp.signature}
+
+
+def verify_checkpoint_dict(data: dict[str, Any], public_key: Ed25519PublicKey) -> bool:
+    """True when a checkpoint dict's signature is valid under `public_key`."""
+    try:
+        signed = statement(
+            data["tenant_id"], data["seq"], data["head_hash"], data["created_at"], data["key_id"]
+        )
+    except KeyError:
+        return False
+    return verify_signature(public_key, canonical_bytes(signed), str(data.get("signature", "")))
+
+
+def create(session: Session, tenant_id: str, signer: Signer) -> Checkpoint | None:
+    """Sign the tenant's current head unless it is already checkpointed (caller commits)."""
+    head = session.get(ChainHead, tenant_id)
+    if head is None or head.seq == 0:
+        return None
+    latest = latest_for(session, tenant_id)
+    if latest is not None and latest.seq == head.seq and latest.key_id == signer.key_id:
+        return latest
+    created = utcnow()
+    signed = statement(tenant_id, head.seq, head.head_hash, iso(created), signer.key_id)
+    cp = Checkpoint(
+        tenant_id=tenant_id,
+        seq=head.seq,
+        head_hash=head.head_hash,
+        created_at=created,
+        key_id=signer.key_id,
+        signature=signer.sign(canonical_bytes(signed)),
+    )
+    session.add(cp)
+    session.flush()
+    return cp
+
+
+def create_all(session: Session, signer: Signer) -> list[Checkpoint]:
+    """Checkpoint every tenant's chain head that moved since its last checkpoint."""
+    made = []
+    for tenant_id in session.scalars(select(ChainHead.tenant_id).order_by(ChainHead.tenant_id)):
+        cp = create(session, tenant_id, signer)
+        if cp is not None:
+            made.append(cp)
+    return made
+
+
+def latest_for(session: Session, tenant_id: str) -> Checkpoint | None:
+    """The tenant's most recent checkpoint."""
+    query = (
+        select(Checkpoint)
+        .where(Checkpoint.tenant_id == tenant_id)
+        .order_by(Checkpoint.seq.desc(), Checkpoint.created_at.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def in_range(session: Session, tenant_id: str, first: int, last: int) -> list[Checkpoint]:
+    """The tenant's checkpoints with first <= seq <= last, in order."""
+    query = (
+        select(Checkpoint)
+        .where(Checkpoint.tenant_id == tenant_id, Checkpoint.seq.between(first, last))
+        .order_by(Checkpoint.seq, Checkpoint.created_at)
+    )
+    return list(session.scalars(query))
