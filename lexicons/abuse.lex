@@ -13,7 +13,7 @@
 你妈死了	block
 你妈逼	block
 你妈没了	block
-死妈	block
+死妈	block	strict
 滚你妈	block
 狗日的	block
 贱货	block
@@ -35,14 +35,14 @@ low逼	block
 cnm	review
 沙比	review
 王八蛋	review
-贱人	review
+贱人	review	strict
 绿茶婊	review
-畜生	review
+畜生	review	strict
 人渣	review
 脑残	review
 智障	review
 装逼	review
-舔狗	review
+舔狗	review	strict
 脑瘫	review
 死胖子	review
 狗东西	review

@@ -15,7 +15,7 @@
 彩票计划群	block
 时时彩计划	block
 充值返水	block	substring
-洗码	block
+洗码	block	strict
 上下分	block
 上分下分	block
 私彩	block
@@ -34,8 +34,8 @@ pk10	block
 网投	review
 赌场	review
 赌球	review
-赌马	review
-赌资	review
+赌马	review	strict
+赌资	review	strict
 赌债	review
 赌局	review
 赌博网站	review
@@ -50,10 +50,10 @@ pk10	block
 北京赛车	review
 幸运飞艇	review
 澳门赌场	review
-新葡京	review
+新葡京	review	strict
 老虎机	review
 轮盘赌	review
-骰宝	review
+骰宝	review	strict
 押大小	review
 庄闲	review
 炸金花	review
@@ -67,7 +67,7 @@ pk10	block
 赌博网址	review
 博彩平台	review
 线上博彩	review
-包赢	review
+包赢	review	strict
 赌博机	review
 足球博彩	review
 # Allow-list

@@ -1,10 +1,10 @@
 # Hate: ethnic, racial, regional and gender slurs and dehumanising phrases.
 # Slurs with no other meaning are `block`; words with an innocent or reclaimed use are `review`.
 @category hate
-支那	block
-支那人	block
+支那	block	strict
+支那人	block	strict
 黑鬼	block
-尼哥	block
+尼哥	block	strict
 黑皮猪	block
 白皮猪	block
 黄皮猴子	block
@@ -15,8 +15,8 @@
 死基佬	block
 外地狗	block
 河南人偷井盖	block	substring
-棒子	review
-阿三	review
+棒子	review	strict
+阿三	review	strict
 小日本	review
 日本鬼子	review
 倭寇	review
@@ -28,7 +28,7 @@
 田园女权	review
 直男癌	review
 普信男	review
-龟男	review
+龟男	review	strict
 基佬	review
 人妖	review
 娘炮	review

@@ -3,15 +3,15 @@
 @category pornography
 黄片	block
 毛片	block
-黄网	block
-黄播	block
+黄网	block	strict
+黄播	block	strict
 裸聊	block
 约炮	block
 援交	block
 援助交际	block
 援交妹	block
 楼凤	block
-招嫖	block
+招嫖	block	strict
 莞式服务	block
 小姐上门	block
 上门服务小姐	block	substring
@@ -43,7 +43,7 @@ av番号	block
 A片	review
 女优	review
 裸照	review
-艳照	review
+艳照	review	strict
 福利姬	review
 福利视频	review
 外围女	review
@@ -51,16 +51,16 @@ A片	review
 卖淫	review
 嫖娼	review
 嫖客	review
-包养	review
+包养	review	strict
 乱伦	review
 口交	review
 肛交	review
 性交	review
 做爱	review
-自慰	review
-淫秽	review
+自慰	review	strict
+淫秽	review	strict
 儿童色情	review
-恋童	review
+恋童	review	strict
 porn	review
 性交易	review
 黄色电影	review
@@ -70,7 +70,7 @@ porn	review
 脱衣舞	review
 无码	review
 色情漫画	review
-里番	review
+里番	review	strict
 # Allow-list: innocent words that contain a term above.
 !三黄片
 !姜黄片

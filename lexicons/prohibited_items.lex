@@ -4,31 +4,31 @@
 # selling/buying/making phrases are `block`.
 @category prohibited_items
 # --- drugs
-冰毒	review
+冰毒	review	strict
 海洛因	review
 摇头丸	review
 K粉	review
-大麻	review
+大麻	review	strict
 可卡因	review
 鸦片	review
 吗啡	review
 芬太尼	review
 氯胺酮	review
 甲基苯丙胺	review
-麻古	review
+麻古	review	strict
 罂粟壳	review
 大麻油	review
 大麻烟	review
 大麻糖	review
 迷幻药	review
-迷药	review
-春药	review
+迷药	review	strict
+春药	review	strict
 催情药	review
-笑气	review
-制毒	review
+笑气	review	strict
+制毒	review	strict
 贩毒	review
 飞叶子	review
-出冰	block
+出冰	block	strict
 卖冰毒	block
 出售冰毒	block
 冰毒出售	block
@@ -45,7 +45,7 @@ K粉	review
 乖乖水	block
 迷奸药	block
 # --- weapons
-枪支	review
+枪支	review	strict
 手枪	review
 猎枪	review
 气枪	review
@@ -81,12 +81,12 @@ K粉	review
 出售炸药	block
 出售雷管	block
 # --- counterfeit money and forged documents
-假币	review
-假钞	review
+假币	review	strict
+假钞	review	strict
 出售假币	block
 假币出售	block
 办假证	block
-假证	review
+假证	review	strict
 假发票	review
 假文凭	review
 假学历	review

@@ -45,4 +45,4 @@ ISIS	review
 独狼式袭击	review
 毒气袭击	review
 沙林毒气	review
-劫机	review
+劫机	review	strict
