@@ -90,6 +90,10 @@ class Analysis:
     lexicon_version: str
     model_version: str | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    #: The classifier's own per-category thresholds (policy values override them).
+    classifier_thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: Stages that failed (e.g. "classifier: <error>"): the analysis is incomplete.
+    errors: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,6 +104,7 @@ class Analysis:
             "lexicon_version": self.lexicon_version,
             "model_version": self.model_version,
             "timings_ms": self.timings_ms,
+            "errors": list(self.errors),
         }
 
 

@@ -1,0 +1,160 @@
+"""Compiled lexicon matcher: Aho–Corasick candidates, validated by segmentation and boundaries.
+
+Matching runs on the *compact* text: the normalised text with separators (spaces, punctuation,
+symbols, emoji) removed, so 赌*博, 赌 博 and 赌😀博 all read 赌博. A candidate counts when:
+
+- `substring` entries: always;
+- `word` entries: each edge that is a Latin letter or digit has no Latin letter or digit next to
+  it in the normalised text (so "sex" does not hit "Essex" or "is exciting"), and each other edge
+  falls on a jieba token boundary of the compact text (so 前方路口交通 does not hit 口交 and
+  他是水手，枪法很准 — compact 他是水手枪法很准, segmented 水手/枪法 — does not hit 手枪);
+- `strict` entries: as `word`, and the normalised text is literally the term (no separators);
+- the candidate does not span a line break or sentence-final punctuation;
+- no allow-list phrase occurrence contains it.
+
+Pinyin spellings (see `moderation.engine.pinyin`) are validated the same way, with an added
+rule that a pinyin edge starts/ends a Latin run of the normalised text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from moderation.engine.lexicon import Lexicon, LexiconEntry, term_key
+from moderation.engine.normalize import NormalizedText
+from moderation.engine.pinyin import PinyinIndex
+from moderation.engine.segment import boundaries
+
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+_SENTENCE_BREAK = frozenset("。！？!?\n\r\u2028\u2029")
+
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A validated match: the entry and its span in the normalised text."""
+
+    entry: LexiconEntry
+    start: int
+    end: int
+
+
+class CompactText:
+    """The normalised text without separators, and the map back to normalised positions."""
+
+    __slots__ = ("_bounds", "index", "normalized", "text")
+
+    def __init__(self, normalized: str) -> None:
+        self.normalized = normalized
+        runs = [(m.start(), m.end()) for m in _ALNUM_RUN.finditer(normalized)]
+        if len(runs) == 1 and runs[0] == (0, len(normalized)):
+            self.text = normalized
+            self.index: list[int] | range = range(len(normalized))
+        else:
+            self.text = "".join(normalized[s:e] for s, e in runs)
+            index: list[int] = []
+            for s, e in runs:
+                index.extend(range(s, e))
+            self.index = index
+        self._bounds: set[int] | None = None
+
+    def to_normalized(self, start: int, end: int) -> tuple[int, int]:
+        """Normalised span covering compact [start, end)."""
+        return self.index[start], self.index[end - 1] + 1
+
+    def is_boundary(self, pos: int) -> bool:
+        """Whether `pos` is a token boundary of the compact text (segmented on first use)."""
+        if self._bounds is None:
+            self._bounds = boundaries(self.text)
+        return pos in self._bounds
+
+
+class Matcher:
+    """An immutable compiled form of a `Lexicon`; build a new one to change the terms."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.entries = lexicon.entries
+        self._keys = [e.key for e in self.entries]
+        self._terms = self._automaton(
+            (e.key if e.mode != "strict" else term_key(e.key, "word"), i)
+            for i, e in enumerate(self.entries)
+        )
+        self._allow = self._automaton((term_key(a.phrase, "word"), 0) for a in lexicon.allow)
+        self._pinyin = PinyinIndex(
+            (e.key, i) for i, e in enumerate(self.entries) if e.mode != "strict"
+        )
+
+    @staticmethod
+    def _automaton(items: Iterable[tuple[str, int]]) -> ahocorasick.Automaton | None:
+        grouped: dict[str, list[int]] = {}
+        for key, index in items:
+            if key:
+                grouped.setdefault(key, []).append(index)
+        if not grouped:
+            return None
+        automaton = ahocorasick.Automaton()
+        for key, indices in grouped.items():
+            automaton.add_word(key, (len(key), tuple(indices)))
+        automaton.make_automaton()
+        return automaton
+
+    def find(self, normalized: NormalizedText) -> list[Candidate]:
+        """All validated matches in a normalised text, in order of position."""
+        if self._terms is None or not normalized.text:
+            return []
+        compact = CompactText(normalized.text)
+        raw: set[tuple[int, int, int]] = set()
+        for end, (length, indices) in self._terms.iter(compact.text):
+            for index in indices:
+                raw.add((index, end + 1 - length, end + 1))
+        raw.update(self._pinyin.find(compact.text, self._keys))
+        if not raw:
+            return []
+        allowed = self._allowed_spans(compact.text)
+        found = [
+            self._candidate(compact, index, start, end)
+            for index, start, end in raw
+            if self._valid(compact, self.entries[index], start, end)
+            and not any(a <= start and end <= b for a, b in allowed)
+        ]
+        return sorted(found, key=lambda c: (c.start, c.end, c.entry.category, c.entry.term))
+
+    def _candidate(self, compact: CompactText, index: int, start: int, end: int) -> Candidate:
+        n_start, n_end = compact.to_normalized(start, end)
+        return Candidate(self.entries[index], n_start, n_end)
+
+    def _allowed_spans(self, compact: str) -> list[tuple[int, int]]:
+        if self._allow is None:
+            return []
+        return [(end + 1 - length, end + 1) for end, (length, _) in self._allow.iter(compact)]
+
+    def _valid(self, compact: CompactText, entry: LexiconEntry, start: int, end: int) -> bool:
+        n_start, n_end = compact.to_normalized(start, end)
+        norm = compact.normalized
+        if n_end - n_start != end - start and _SENTENCE_BREAK.intersection(norm[n_start:n_end]):
+            return False
+        if entry.mode == "substring":
+            return True
+        if entry.mode == "strict" and norm[n_start:n_end] != entry.key:
+            return False
+        return self._edge_ok(compact, start, n_start, before=True) and self._edge_ok(
+            compact, end, n_end, before=False
+        )
+
+    @staticmethod
+    def _edge_ok(compact: CompactText, pos: int, n_pos: int, before: bool) -> bool:
+        """Edge rule: Latin/digit edges need a Latin word boundary, others a token boundary."""
+        norm = compact.normalized
+        inner = compact.text[pos if before else pos - 1]
+        if _is_ascii_alnum(inner):
+            outer_at = n_pos - 1 if before else n_pos
+            return not (0 <= outer_at < len(norm) and _is_ascii_alnum(norm[outer_at]))
+        return compact.is_boundary(pos)

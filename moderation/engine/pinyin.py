@@ -1,0 +1,195 @@
+"""Matching terms written wholly or partly in pinyin (dubo, du bo, du博, 赌bo).
+
+Only Latin letters are ever read as pinyin: a Chinese character in the text must be the term's own
+character, never a homophone, so 读博 (studying for a PhD) never matches 赌博 while "dubo" does.
+
+The index maps each term's toneless pinyin ("du bo", every reading of polyphonic characters, ü
+as both u and v) to its entries. A text is cut into units: Chinese characters, and the pinyin
+syllables of each Latin-letter run that parses completely as pinyin (other runs and digits break
+a match). A candidate is a sequence of units whose pinyin spells an indexed term, contains at
+least one syllable, and whose Chinese characters equal the term's characters at those positions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice, product
+
+from pypinyin.pinyin_dict import pinyin_dict
+
+MAX_READING_COMBOS = 16
+MAX_TERM_CHARS = 8
+_LATIN_RUN = re.compile(r"[a-z]+")
+_HANZI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def _toneless(reading: str) -> set[str]:
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFKD", reading) if not unicodedata.combining(ch)
+    )
+    return {plain, plain.replace("u", "v")} if "ü" in reading else {plain}
+
+
+@lru_cache(maxsize=32768)
+def readings(char: str) -> tuple[str, ...]:
+    """Toneless pinyin readings of one Chinese character (empty when it has none)."""
+    raw = pinyin_dict.get(ord(char))
+    if not raw:
+        return ()
+    found: list[str] = []
+    for reading in raw.split(","):
+        for plain in sorted(_toneless(reading)):
+            if plain not in found:
+                found.append(plain)
+    return tuple(found)
+
+
+def _all_syllables() -> frozenset[str]:
+    return frozenset(
+        plain
+        for raw in pinyin_dict.values()
+        for reading in raw.split(",")
+        for plain in _toneless(reading)
+        if plain.isascii() and plain.isalpha()
+    )
+
+
+SYLLABLES: frozenset[str] = _all_syllables()
+_MAX_SYLLABLE = max(len(s) for s in SYLLABLES)
+
+
+@lru_cache(maxsize=4096)
+def parse_syllables(run: str) -> tuple[str, ...] | None:
+    """Split a Latin run into pinyin syllables (fewest syllables), or None if it is not pinyin."""
+    n = len(run)
+    best: list[tuple[str, ...] | None] = [None] * (n + 1)
+    best[0] = ()
+    for i in range(n):
+        current = best[i]
+        if current is None:
+            continue
+        for j in range(min(n, i + _MAX_SYLLABLE), i, -1):
+            piece = run[i:j]
+            if piece in SYLLABLES:
+                candidate = (*current, piece)
+                existing = best[j]
+                if existing is None or len(candidate) < len(existing):
+                    best[j] = candidate
+    return best[n]
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One matchable unit of compact text: a Chinese character or a pinyin syllable."""
+
+    start: int
+    end: int
+    char: str  # the Chinese character, or "" for a syllable
+    syllable: str  # the syllable, or "" for a Chinese character
+
+
+def is_pinyin_term(key: str) -> bool:
+    """Terms that get a pinyin spelling: 2..MAX_TERM_CHARS Chinese characters."""
+    return 2 <= len(key) <= MAX_TERM_CHARS and all(_HANZI.fullmatch(ch) for ch in key)
+
+
+class PinyinIndex:
+    """Toneless pinyin spellings of terms, looked up by syllable sequence."""
+
+    def __init__(self, keyed: Iterable[tuple[str, int]]) -> None:
+        self._terms: dict[str, list[int]] = {}
+        self._prefixes: set[str] = set()
+        for key, index in keyed:
+            if is_pinyin_term(key):
+                self._add(key, index)
+
+    def __bool__(self) -> bool:
+        return bool(self._terms)
+
+    def _add(self, key: str, index: int) -> None:
+        options = [readings(ch) for ch in key]
+        if not all(options):
+            return
+        for combo in islice(product(*options), MAX_READING_COMBOS):
+            spelled = " ".join(combo)
+            self._terms.setdefault(spelled, []).append(index)
+            for k in range(1, len(combo)):
+                self._prefixes.add(" ".join(combo[:k]))
+
+    def units(self, compact: str) -> list[Unit | None]:
+        """Units of `compact` text; None marks a character that breaks any pinyin match."""
+        units: list[Unit | None] = []
+        pos = 0
+        for run in _LATIN_RUN.finditer(compact):
+            units.extend(self._char_units(compact, pos, run.start()))
+            syllables = parse_syllables(run.group())
+            if syllables is None:
+                units.append(None)
+            else:
+                at = run.start()
+                for syl in syllables:
+                    units.append(Unit(at, at + len(syl), "", syl))
+                    at += len(syl)
+            pos = run.end()
+        units.extend(self._char_units(compact, pos, len(compact)))
+        return units
+
+    @staticmethod
+    def _char_units(text: str, start: int, end: int) -> Iterable[Unit | None]:
+        for i in range(start, end):
+            ch = text[i]
+            yield Unit(i, i + 1, ch, "") if _HANZI.match(ch) else None
+
+    def find(self, compact: str, keys: list[str]) -> list[tuple[int, int, int]]:
+        """(entry index, start, end) in `compact` for pinyin-spelled terms; `keys` by index."""
+        if not self._terms or not _LATIN_RUN.search(compact):
+            return []
+        units = self.units(compact)
+        found: list[tuple[int, int, int]] = []
+        for i, unit in enumerate(units):
+            if unit is not None:
+                self._walk(units, i, i, "", keys, found)
+        return found
+
+    def _walk(
+        self,
+        units: list[Unit | None],
+        first: int,
+        j: int,
+        prefix: str,
+        keys: list[str],
+        found: list[tuple[int, int, int]],
+    ) -> None:
+        if j >= len(units) or j - first >= MAX_TERM_CHARS:
+            return
+        unit = units[j]
+        if unit is None:
+            return
+        options = (unit.syllable,) if unit.syllable else readings(unit.char)
+        for reading in options:
+            spelled = f"{prefix} {reading}" if prefix else reading
+            for index in self._terms.get(spelled, ()):
+                span = units[first : j + 1]
+                if self._verified(span, keys[index]):
+                    start = units[first]
+                    assert start is not None
+                    found.append((index, start.start, unit.end))
+            if spelled in self._prefixes:
+                self._walk(units, first, j + 1, spelled, keys, found)
+
+    @staticmethod
+    def _verified(span: list[Unit | None], key: str) -> bool:
+        """At least one syllable, and every Chinese character is the term's own character."""
+        has_syllable = False
+        for unit, term_char in zip(span, key, strict=True):
+            if unit is None:
+                return False
+            if unit.syllable:
+                has_syllable = True
+            elif unit.char != term_char:
+                return False
+        return has_syllable
