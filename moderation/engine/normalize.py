@@ -34,6 +34,7 @@ _INVISIBLE_RANGES: tuple[tuple[int, int], ...] = (
     (0x2066, 0x206F),  # bidi isolates, deprecated format chars
     (0x20E3, 0x20E3),  # combining enclosing keycap (1⃣)
     (0x3164, 0x3164),  # Hangul filler
+    (0xD800, 0xDFFF),  # lone surrogates (invalid text; dropped so nothing downstream chokes)
     (0xFE00, 0xFE0F),  # variation selectors
     (0xFEFF, 0xFEFF),  # BOM / zero-width no-break space
     (0xFFA0, 0xFFA0),
