@@ -29,6 +29,7 @@ from moderation.records.holds import HoldIndex
 
 CATEGORY_VAR = "MODERATION_CATEGORY_RETENTION_DAYS"
 PURGEABLE_KINDS = ("verdict_block", "review_removal")
+_HASH_KEYS = ("content_sha256", "title_sha256", "personal_sha256")
 
 
 @dataclass(frozen=True)
