@@ -2,23 +2,23 @@
 # The names of scams (杀猪盘, 套路贷) are `review` because anti-fraud warnings repeat them;
 # recruiting and offering phrases are `block`.
 @category fraud
-刷单返利	block
-刷单兼职	block
-兼职刷单	block
+刷单返利	review
+刷单兼职	review
+兼职刷单	review
 刷单返佣	block
 垫付返款	block
 无视黑白户	block	substring
-黑户贷款	block
+黑户贷款	review
 黑户下款	block
 不看征信	block
 贷款包过	block
 包下款	block
 网贷口子	block
-信用卡套现	block
-花呗套现	block
-白条套现	block
-征信洗白	block
-洗白征信	block
+信用卡套现	review
+花呗套现	review
+白条套现	review
+征信洗白	review
+洗白征信	review
 代刷流水	block
 包装流水	block
 导师带单	block

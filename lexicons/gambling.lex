@@ -18,7 +18,7 @@
 洗码	block	strict
 上下分	block
 上分下分	block
-私彩	block
+私彩	review
 皇冠体育	block
 沙巴体育	block
 太阳城集团	block

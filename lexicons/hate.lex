@@ -10,11 +10,11 @@
 黄皮猴子	block
 高丽棒子	block
 印度阿三	block
-劣等民族	block
-劣等人种	block
+劣等民族	review
+劣等人种	review
 死基佬	block
 外地狗	block
-河南人偷井盖	block	substring
+河南人偷井盖	review	substring
 棒子	review	strict
 阿三	review	strict
 小日本	review

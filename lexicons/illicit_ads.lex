@@ -5,8 +5,8 @@
 发票代开	block
 出售发票	block
 收购银行卡	block
-出售银行卡	block
-出租银行卡	block
+出售银行卡	review
+出租银行卡	review
 银行卡四件套	block
 出售对公账户	block
 跑分平台	block

@@ -1,17 +1,17 @@
 # Pornography, obscene content, sexual services.
 # Nouns that news and health writing use are `review`; solicitation and porn-trade slang is `block`.
 @category pornography
-黄片	block
+黄片	review
 毛片	block
-黄网	block	strict
+黄网	review	strict
 黄播	block	strict
-裸聊	block
+裸聊	review
 约炮	block
-援交	block
-援助交际	block
+援交	review
+援助交际	review
 援交妹	block
 楼凤	block
-招嫖	block	strict
+招嫖	review	strict
 莞式服务	block
 小姐上门	block
 上门服务小姐	block	substring
@@ -68,7 +68,7 @@ porn	review
 性服务	review
 裸舞	review
 脱衣舞	review
-无码	review
+无码	review	strict
 色情漫画	review
 里番	review	strict
 # Allow-list: innocent words that contain a term above.

@@ -13,7 +13,7 @@
 查车主信息	block
 业主信息出售	block
 学生信息出售	block
-针孔偷拍	block
+针孔偷拍	review
 出售身份证信息	block
 出售快递信息	block
 买卖个人信息	review

@@ -2,8 +2,8 @@
 # Names of organisations and attack types are `review` (news reports them daily);
 # propaganda media and recruitment phrases are `block`.
 @category terrorism
-暴恐视频	block
-暴恐音视频	block
+暴恐视频	review
+暴恐音视频	review
 斩首视频	block
 砍头视频	block
 血腥斩首	block
@@ -24,7 +24,6 @@
 极端主义	review
 宗教极端	review
 宗教极端主义	review
-圣战	review
 圣战者	review
 圣战士	review
 吉哈德	review

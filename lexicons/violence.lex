@@ -1,7 +1,7 @@
 # Violence: threats, contract killing, gore, animal cruelty, sexual violence, self-harm methods.
 # Crimes named in news (碎尸, 强奸) are `review`; direct threats and offers are `block`.
 @category violence
-买凶杀人	block
+买凶杀人	review
 杀手接单	block
 替人报仇	block
 杀你全家	block
@@ -9,7 +9,7 @@
 灭你满门	block
 砍死你	block
 捅死你	block
-虐猫视频	block
+虐猫视频	review
 杀人视频	block
 自杀方法	block
 无痛自杀	block
@@ -30,7 +30,6 @@
 约架	review
 群殴	review
 枪杀	review
-屠杀	review
 强奸	review
 轮奸	review
 迷奸	review
@@ -49,3 +48,4 @@
 !打死你都想不到
 !碎尸万段
 !五马分尸
+!虐杀原形
