@@ -7,8 +7,10 @@ symbols, emoji) removed, so 赌*博, 赌 博 and 赌😀博 all read 赌博. A c
 - `word` entries: each edge that is a Latin letter or digit has no Latin letter or digit next to
   it in the normalised text (so "sex" does not hit "Essex" or "is exciting"), and each other edge
   falls on a jieba token boundary of the compact text (so 前方路口交通 does not hit 口交 and
-  他是水手，枪法很准 — compact 他是水手枪法很准, segmented 水手/枪法 — does not hit 手枪);
-- `strict` entries: as `word`, and the normalised text is literally the term (no separators);
+  他是水手，枪法很准 — compact 他是水手枪法很准, segmented 水手/枪法 — does not hit 手枪).
+  A Chinese term of two or more characters lying inside one token also counts when the rest of
+  the token is dictionary words (枪支 in 枪支弹药, 冰毒 in 冰毒案);
+- `strict` entries: whole tokens only, and the normalised text is literally the term;
 - the candidate does not span a line break or sentence-final punctuation;
 - no allow-list phrase occurrence contains it.
 
@@ -27,7 +29,7 @@ import ahocorasick
 from moderation.engine.lexicon import Lexicon, LexiconEntry, term_key
 from moderation.engine.normalize import NormalizedText
 from moderation.engine.pinyin import PinyinIndex
-from moderation.engine.segment import boundaries
+from moderation.engine.segment import is_word, token_spans
 
 _ALNUM_RUN = re.compile(r"[^\W_]+")
 _SENTENCE_BREAK = frozenset("。！？!?\n\r\u2028\u2029")
@@ -49,7 +51,7 @@ class Candidate:
 class CompactText:
     """The normalised text without separators, and the map back to normalised positions."""
 
-    __slots__ = ("_bounds", "index", "normalized", "text")
+    __slots__ = ("_bounds", "_tokens", "index", "normalized", "text")
 
     def __init__(self, normalized: str) -> None:
         self.normalized = normalized
@@ -64,6 +66,7 @@ class CompactText:
                 index.extend(range(s, e))
             self.index = index
         self._bounds: set[int] | None = None
+        self._tokens: list[tuple[int, int]] = []
 
     def to_normalized(self, start: int, end: int) -> tuple[int, int]:
         """Normalised span covering compact [start, end)."""
@@ -72,8 +75,25 @@ class CompactText:
     def is_boundary(self, pos: int) -> bool:
         """Whether `pos` is a token boundary of the compact text (segmented on first use)."""
         if self._bounds is None:
-            self._bounds = boundaries(self.text)
+            self._tokens = token_spans(self.text)
+            self._bounds = {0, *(end for _, end in self._tokens)}
         return pos in self._bounds
+
+    def aligned(self, start: int, end: int, inside_token: bool = True) -> bool:
+        """Whether [start, end) is a run of whole tokens, or a dictionary-word part of one token.
+
+        The second case accepts 枪支 in the single token 枪支弹药 (枪支 + 弹药) while a span that
+        crosses a token boundary (口交 in 路口/交通) is rejected.
+        """
+        if self.is_boundary(start) and self.is_boundary(end):
+            return True
+        if not inside_token:
+            return False
+        token = next(((s, e) for s, e in self._tokens if s <= start < e), None)
+        if token is None or end > token[1]:
+            return False
+        before, after = self.text[token[0] : start], self.text[end : token[1]]
+        return all(not part or is_word(part) for part in (before, after))
 
 
 class Matcher:
@@ -145,6 +165,9 @@ class Matcher:
             return True
         if entry.mode == "strict" and norm[n_start:n_end] != entry.key:
             return False
+        if not _is_ascii_alnum(compact.text[start]) and not _is_ascii_alnum(compact.text[end - 1]):
+            inside = entry.mode != "strict" and end - start >= 2
+            return compact.aligned(start, end, inside_token=inside)
         return self._edge_ok(compact, start, n_start, before=True) and self._edge_ok(
             compact, end, n_end, before=False
         )

@@ -20,10 +20,11 @@ from collections.abc import Callable
 
 import jieba
 
-__all__ = ["backend_name", "boundaries", "segment"]
+__all__ = ["backend_name", "boundaries", "is_word", "segment", "token_spans"]
 
 _lock = threading.Lock()
 _cut: Callable[[str], list[str]] | None = None
+_freq: Callable[[str], int] | None = None
 _backend = ""
 
 
@@ -33,7 +34,7 @@ def _dict_path() -> str:
 
 def _load() -> Callable[[str], list[str]]:
     """Build the segmenter once: jieba_fast_dat on jieba's dictionary, else jieba itself."""
-    global _cut, _backend
+    global _cut, _freq, _backend
     with _lock:
         if _cut is not None:
             return _cut
@@ -48,7 +49,7 @@ def _load() -> Callable[[str], list[str]]:
             def cut_fast(text: str) -> list[str]:
                 return list(fast.lcut(text, HMM=False))
 
-            _cut, _backend = cut_fast, "jieba_fast_dat"
+            _cut, _freq, _backend = cut_fast, fast.get_freq, "jieba_fast_dat"
         except ImportError:
             slow = jieba.Tokenizer(_dict_path())
             slow.initialize()
@@ -56,7 +57,7 @@ def _load() -> Callable[[str], list[str]]:
             def cut_slow(text: str) -> list[str]:
                 return list(slow.lcut(text, HMM=False))
 
-            _cut, _backend = cut_slow, "jieba"
+            _cut, _freq, _backend = cut_slow, lambda w: slow.FREQ.get(w, 0), "jieba"
         return _cut
 
 
@@ -74,6 +75,23 @@ def boundaries(text: str) -> set[int]:
         pos += len(token)
         result.add(pos)
     return result
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each token of `text`, in order."""
+    spans = []
+    pos = 0
+    for token in segment(text):
+        spans.append((pos, pos + len(token)))
+        pos += len(token)
+    return spans
+
+
+def is_word(text: str) -> bool:
+    """Whether `text` is a word of the segmentation dictionary."""
+    _load()
+    assert _freq is not None
+    return bool(text) and (_freq(text) or 0) > 0
 
 
 def backend_name() -> str:
