@@ -82,7 +82,18 @@ def _register_error_handlers(app: Flask) -> None:
         if not _wants_problem():
             return exc
         status = exc.code or 500
-        return problem_response(Problem(status, exc.name, exc.description or ""))
+        # Werkzeug raises 413 itself when the body exceeds MAX_CONTENT_LENGTH.
+        name = "body" if status == 413 else None
+        return problem_response(Problem(status, exc.name, exc.description or "", field=name))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response | Exception:
+        if not _wants_problem():
+            raise exc
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return problem_response(
+            Problem(500, "Internal Server Error", "unexpected error; it has been logged")
+        )
 
     @app.errorhandler(RedisError)
     def _redis_down(exc: RedisError) -> Response:

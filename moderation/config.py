@@ -50,6 +50,13 @@ class Settings:
     review_sla_minutes: int = 60
     webhook_timeout_seconds: float = 5.0
     webhook_max_attempts: int = 8
+    #: First retry delay of a failed webhook; doubles with every attempt (capped at one hour).
+    webhook_backoff_seconds: float = 10.0
+    #: How often a worker's sweeper looks for lost jobs and due webhook retries.
+    sweep_interval_seconds: float = 5.0
+    #: Analysis attempts before a post that keeps failing gets the policy's undecided verdict.
+    max_job_attempts: int = 5
+    job_timeout_seconds: int = 60
     lexicon_dir: Path | None = None
     model_dir: Path | None = None
     session_cookie_secure: bool = False
@@ -107,7 +114,17 @@ class Settings:
                 f"MODERATION_RETENTION_DAYS={self.retention_days} is below the legal floor of "
                 f"{MIN_RETENTION_DAYS} days (Cybersecurity Law Art. 21)"
             )
-        positive = ("max_text_chars", "max_body_bytes", "max_batch", "pending_timeout_seconds")
+        positive = (
+            "max_text_chars",
+            "max_body_bytes",
+            "max_batch",
+            "pending_timeout_seconds",
+            "webhook_max_attempts",
+            "webhook_backoff_seconds",
+            "sweep_interval_seconds",
+            "max_job_attempts",
+            "job_timeout_seconds",
+        )
         for name in positive:
             if getattr(self, name) <= 0:
                 raise ConfigError(f"MODERATION_{name.upper()} must be positive")

@@ -29,6 +29,10 @@ class Runtime:
         fieldcrypt.configure(
             fieldcrypt.FieldCipher(s.field_keys, s.active_field_key, s.blind_index_key)
         )
+        from moderation.webhooks import dispatch, outbox
+
+        # Webhook deliveries committed in this process are queued through this runtime's Redis.
+        outbox.set_dispatcher(dispatch.make_dispatcher(lambda: self.redis, s))
 
     @cached_property
     def db_engine(self) -> Engine:

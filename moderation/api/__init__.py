@@ -7,4 +7,6 @@ from flask import Blueprint
 
 def blueprints() -> list[Blueprint]:
     """The API's blueprints, in registration order."""
-    return []
+    from moderation.api import health, moderations, openapi
+
+    return [moderations.bp, health.bp, openapi.bp]

@@ -1,0 +1,38 @@
+"""RQ jobs. Each takes ids only and is idempotent: running it twice changes nothing more."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from moderation.models.submission import Submission
+from moderation.queue import context
+from moderation.queue.notify import notify_decided
+from moderation.verdicts import decide_pending
+
+
+def moderate(submission_id: str) -> str:
+    """Analyse one submission and write its verdict (unless it already has one)."""
+    return _moderate_ids([submission_id])
+
+
+def moderate_batch(batch_id: str) -> str:
+    """Analyse every pending submission of a batch in one pass."""
+    ctx = context.current()
+    with ctx.runtime.sessions() as session:
+        ids = list(session.scalars(select(Submission.id).where(Submission.batch_id == batch_id)))
+    return _moderate_ids(ids)
+
+
+def _moderate_ids(ids: list[str]) -> str:
+    ctx = context.current()
+    outcome = decide_pending(ctx.runtime.sessions, ctx.settings, ctx.engine, ids)
+    notify_decided(ctx.runtime.redis, [*outcome.decided, *outcome.already])
+    return f"decided {len(outcome.decided)}, already decided {len(outcome.already)}"
+
+
+def deliver_webhook(delivery_id: str) -> str:
+    """Make one attempt to deliver a webhook; a failure schedules the next attempt."""
+    from moderation.webhooks.delivery import deliver
+
+    ctx = context.current()
+    return deliver(ctx.runtime.sessions, ctx.settings, delivery_id)

@@ -1,0 +1,210 @@
+"""Turning pending submissions into verdicts: analyse, apply the tenant's policy, write once.
+
+A verdict is written at most once per submission (unique `verdicts.submission_id`); the
+verdict, the submission's new status and every effect (evidence, review task, webhook) commit
+in one transaction, so a retried or duplicated job either writes everything or nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from moderation import effects
+from moderation.config import Settings
+from moderation.models.base import utcnow
+from moderation.models.submission import Submission, Verdict
+from moderation.models.tenant import Tenant
+
+log = logging.getLogger(__name__)
+
+WORKER_NAME = f"worker:{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What `decide_pending` did: ids it decided and ids that were already decided."""
+
+    decided: list[str]
+    already: list[str]
+
+
+def tenant_policy(tenant: Tenant, settings: Settings) -> Any:
+    """The tenant's engine Policy: its overrides on top of the service defaults."""
+    from moderation.engine.policy import Policy
+
+    overrides = dict(tenant.policy or {})
+    overrides.setdefault("fail_closed", settings.fail_closed)
+    return Policy.from_dict(overrides)
+
+
+def fails_closed(tenant: Tenant, settings: Settings) -> bool:
+    """Whether an undecided post of this tenant must not be published (the default)."""
+    value = (tenant.policy or {}).get("fail_closed", settings.fail_closed)
+    return bool(value)
+
+
+def _as_dicts(items: Iterable[Any]) -> list[dict[str, Any]]:
+    """JSON-ready dicts from engine result objects (dataclasses with to_dict, or dicts)."""
+    out: list[dict[str, Any]] = []
+    for item in items:
+        if isinstance(item, dict):
+            out.append(item)
+        elif hasattr(item, "to_dict"):
+            out.append(item.to_dict())
+        else:
+            out.append({"code": str(item)})
+    return out
+
+
+def _analyze_all(engine: Any, texts: list[str]) -> list[Any]:
+    """Analyse texts in one call when the engine offers batch analysis."""
+    batch = getattr(engine, "analyze_batch", None)
+    if batch is not None:
+        return list(batch(texts))
+    return [engine.analyze(text) for text in texts]
+
+
+def build_verdict(submission: Submission, analysis: Any, decision: Any, queue_ms: float) -> Verdict:
+    """The Verdict row for an analysis and the policy's decision on it."""
+    timings = dict(getattr(analysis, "timings_ms", {}) or {})
+    timings["queue_ms"] = round(queue_ms, 2)
+    reasons = _as_dicts(getattr(decision, "reasons", ()))
+    return Verdict(
+        submission_id=submission.id,
+        tenant_id=submission.tenant_id,
+        action=str(decision.action),
+        categories=_as_dicts(getattr(decision, "categories", None) or analysis.categories),
+        hits=_as_dicts(analysis.hits),
+        findings=_as_dicts(getattr(analysis, "findings", ())),
+        reasons=reasons,
+        masked_text=analysis.masked_text,
+        lexicon_version=str(analysis.lexicon_version),
+        model_version=analysis.model_version,
+        policy_version=str(decision.policy_version),
+        timings_ms=timings,
+        decided_by=WORKER_NAME,
+    )
+
+
+def _record(session: Session, submission: Submission, verdict: Verdict) -> None:
+    """Attach the verdict, mark the submission decided and run the verdict's effects."""
+    session.add(verdict)
+    submission.status = "decided"
+    submission.action = verdict.action
+    submission.decided_at = verdict.created_at = utcnow()
+    submission.verdict = verdict
+    session.flush()
+    effects.on_verdict(session, submission, verdict)
+
+
+def _pending(session: Session, ids: Sequence[str]) -> tuple[list[Submission], list[str]]:
+    rows = session.scalars(select(Submission).where(Submission.id.in_(ids))).all()
+    pending = [s for s in rows if s.status == "pending" and s.text is not None]
+    done = [s.id for s in rows if s.status != "pending"]
+    return pending, done
+
+
+def decide_pending(
+    sessions: sessionmaker[Session], settings: Settings, engine: Any, ids: Sequence[str]
+) -> Outcome:
+    """Analyse and decide those of `ids` still pending; the others are left as they are."""
+    with sessions() as session:
+        pending, done = _pending(session, ids)
+        if not pending:
+            return Outcome([], done)
+        started = time.monotonic()
+        analyses = _analyze_all(engine, [s.text or "" for s in pending])
+        engine_ms = (time.monotonic() - started) * 1000 / len(pending)
+        policies: dict[str, Any] = {}
+        verdicts = []
+        for submission, analysis in zip(pending, analyses, strict=True):
+            tenant = session.get(Tenant, submission.tenant_id)
+            assert tenant is not None
+            if tenant.id not in policies:
+                policies[tenant.id] = tenant_policy(tenant, settings)
+            from moderation.engine.policy import decide
+
+            decision = decide(analysis, policies[tenant.id])
+            queued = submission.queued_at or submission.received_at
+            queue_ms = (utcnow() - queued).total_seconds() * 1000 - engine_ms
+            verdicts.append(build_verdict(submission, analysis, decision, max(queue_ms, 0.0)))
+        return _commit(session, pending, verdicts, done)
+
+
+def _commit(
+    session: Session, pending: list[Submission], verdicts: list[Verdict], done: list[str]
+) -> Outcome:
+    """Write all verdicts in one transaction; on a race with another worker, one by one."""
+    try:
+        for submission, verdict in zip(pending, verdicts, strict=True):
+            _record(session, submission, verdict)
+        session.commit()
+        return Outcome([s.id for s in pending], done)
+    except IntegrityError:
+        session.rollback()
+    decided: list[str] = []
+    for submission, verdict in zip(pending, verdicts, strict=True):
+        fresh = session.get(Submission, submission.id, populate_existing=True)
+        if fresh is None or fresh.status != "pending":
+            done.append(submission.id)
+            continue
+        try:
+            _record(session, fresh, _copy(verdict))
+            session.commit()
+            decided.append(fresh.id)
+        except IntegrityError:  # another worker decided it first: its verdict stands
+            session.rollback()
+            done.append(fresh.id)
+    return Outcome(decided, done)
+
+
+def _copy(verdict: Verdict) -> Verdict:
+    columns = ("submission_id", "tenant_id", "action", "categories", "hits", "findings")
+    more = ("reasons", "masked_text", "lexicon_version", "model_version", "policy_version")
+    rest = ("timings_ms", "decided_by")
+    return Verdict(**{name: getattr(verdict, name) for name in (*columns, *more, *rest)})
+
+
+def decide_undecided(session: Session, settings: Settings, submission: Submission, why: str) -> bool:
+    """Give a post that cannot be analysed the tenant's fallback verdict (closed: review).
+
+    Returns False when the post already has a verdict. The caller commits.
+    """
+    if submission.status != "pending":
+        return False
+    tenant = session.get(Tenant, submission.tenant_id)
+    assert tenant is not None
+    closed = fails_closed(tenant, settings)
+    verdict = Verdict(
+        submission_id=submission.id,
+        tenant_id=submission.tenant_id,
+        action="review" if closed else "allow",
+        categories=[],
+        hits=[],
+        findings=[],
+        reasons=[
+            {
+                "code": "undecided",
+                "detail": f"no automatic decision ({why}); policy fails "
+                + ("closed: held for review" if closed else "open: allowed"),
+            }
+        ],
+        masked_text=None,
+        lexicon_version="none",
+        model_version=None,
+        policy_version=str((tenant.policy or {}).get("version", "default")),
+        timings_ms={},
+        decided_by=WORKER_NAME,
+    )
+    _record(session, submission, verdict)
+    return True
