@@ -67,5 +67,12 @@
 理财返利	review
 高息揽储	review
 原始股	review
+解冻金	review
+首付贷	review
+股票配资	review
+消除逾期	review
+修复征信	review
+黑户可办	block
+无需征信	block
 # Allow-list
 !刷单词

@@ -15,7 +15,7 @@
 彩票计划群	block
 时时彩计划	block
 充值返水	block	substring
-洗码	block	strict
+洗码	block
 上下分	block
 上分下分	block
 私彩	review
@@ -67,9 +67,25 @@ pk10	block
 赌博网址	review
 博彩平台	review
 线上博彩	review
-包赢	review	strict
+包赢	review
+菠菜平台	review
+菠菜网站	review
+首存	review
+出款	review
+加拿大28	review
+梭哈	review
+狗庄	review
+大小单双	review
+波胆	block
+bjl	review
+倍投	review
+押庄	review
+押闲	review
+电子捕鱼	review	strict
 赌博机	review
 足球博彩	review
 # Allow-list
 !百家乐园
 !上下分别
+!加拿大28日
+!加拿大28号

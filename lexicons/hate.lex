@@ -1,8 +1,8 @@
 # Hate: ethnic, racial, regional and gender slurs and dehumanising phrases.
 # Slurs with no other meaning are `block`; words with an innocent or reclaimed use are `review`.
 @category hate
-支那	block	strict
-支那人	block	strict
+支那	block
+支那人	block
 黑鬼	block
 尼哥	block	strict
 黑皮猪	block

@@ -16,7 +16,7 @@
 短信接码	block
 出售手机卡	block
 收购手机卡	block
-猫池	block
+猫池	review
 出售微信号	block
 收购微信号	block
 微信号出售	block
@@ -57,6 +57,29 @@
 站外引流	review
 私聊领取	review
 出售QQ号	review
+# --- fake engagement (刷量) services
+刷粉	review
+僵尸粉	review
+刷阅读量	review
+刷播放量	review
+刷赞	review
+买粉	review
+代刷	review
+刷转发	review
+控评	review
+有偿删帖	review
+代发帖	review
+养号	review
+群控	review
+引流软件	review
+精准粉	review
+高价收卡	review
+收四件套	review
+# --- traffic diversion to private channels
+微亻言	review
+薇信	review
+v信	review
+加扣扣	review
 # Allow-list
 !洗钱包
 !洗钱币

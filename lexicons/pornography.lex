@@ -63,6 +63,15 @@ A片	review
 恋童	review	strict
 porn	review
 性交易	review
+站街女	review
+口活	review
+外围模特	review
+伴游	review
+高端伴游	review
+不雅视频	review
+私密视频	review
+看片神器	review
+陪睡	review
 黄色电影	review
 成人电影	review
 性服务	review

@@ -4,7 +4,7 @@
 # selling/buying/making phrases are `block`.
 @category prohibited_items
 # --- drugs
-冰毒	review	strict
+冰毒	review
 海洛因	review
 摇头丸	review
 K粉	review
@@ -28,7 +28,7 @@ K粉	review
 制毒	review	strict
 贩毒	review
 飞叶子	review
-出冰	block	strict
+出冰	block
 卖冰毒	block
 出售冰毒	block
 冰毒出售	block
@@ -44,8 +44,11 @@ K粉	review
 听话水	block
 乖乖水	block
 迷奸药	block
+羟基丁酸	review
+曲马多	review
+三唑仑	review
 # --- weapons
-枪支	review	strict
+枪支	review
 手枪	review
 猎枪	review
 气枪	review
@@ -57,6 +60,8 @@ K粉	review
 弹簧刀	review
 管制刀具	review
 电击枪	review
+甩棍	review
+防身喷雾	review
 麻醉枪	review
 弩箭	review
 钢珠枪	block
@@ -103,6 +108,9 @@ K粉	review
 出售象牙	block
 象牙制品	review
 犀牛角	review
+穿山甲鳞片	review
+穿山甲片	review
+虎骨	review
 # Allow-list: innocent words containing a term above
 !大麻烦
 !大麻哈鱼

@@ -12,6 +12,10 @@
 加入伊斯兰国	block
 恐怖组织招募	block
 圣战视频	block
+圣战资料	block
+效忠哈里发	block
+炸弹教学	block
+炸弹教程	block
 恐怖袭击	review
 恐袭	review
 发动恐袭	review
@@ -25,6 +29,8 @@
 宗教极端	review
 宗教极端主义	review
 圣战者	review
+殉道者	review
+爆炸装置	review
 圣战士	review
 吉哈德	review
 伊斯兰国	review
