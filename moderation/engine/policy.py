@@ -9,9 +9,10 @@ Rules, per signal (a lexicon hit, a detector finding, or a classifier score):
 - A classifier score at or above `thresholds[code]["block"]` counts as a `block` signal and one at
   or above `thresholds[code]["review"]` as a `review` signal, with the same category rules.
   Thresholds default to the classifier's own (tuned on its dev split); policy values override
-  them. Unless `classifier_can_block` is set, the classifier alone only holds for review: a model
-  blocks only together with a lexicon or detector signal in the same category, so a news report
-  that a model scores high (警方破获冰毒案) is held for a human, never silently rejected.
+  them. Unless `classifier_can_block` is set, a classifier score never blocks, it only holds for
+  review: a news report that the model scores high and that names a drug (警方破获冰毒案, a
+  `review` lexicon hit) is held for a human, never rejected. Blocking comes from `block`
+  lexicon entries (the *offer*: 出售冰毒) and detectors, whose reasons a user can be shown.
 - `fail_closed`: an incomplete analysis (a stage failed) is at least `review`, never `allow`.
 
 The strongest action wins. `"*"` in a category list means every category, including
@@ -167,7 +168,6 @@ def _signals(analysis: Analysis, policy: Policy) -> list[_Signal]:
                   "severity": f.severity, "detail": f.detail}  # fmt: skip
         score = CategoryScore(f.category, 1.0 if f.severity == "block" else 0.6, "detector")
         found.append((policy.acts_on(f.category, f.severity), score, reason))
-    corroborated = {hit.category for hit in analysis.hits} | {f.category for f in analysis.findings}
     for cs in analysis.categories:
         if cs.source != "classifier":
             continue
@@ -175,8 +175,7 @@ def _signals(analysis: Analysis, policy: Policy) -> list[_Signal]:
         review_at = _threshold(analysis, policy, cs.code, "review")
         severity: Severity
         if block_at is not None and cs.score >= block_at:
-            can_block = policy.classifier_can_block or cs.code in corroborated
-            severity = "block" if can_block else "review"
+            severity = "block" if policy.classifier_can_block else "review"
         elif review_at is not None and cs.score >= review_at:
             severity = "review"
         else:
