@@ -7,6 +7,6 @@ from flask import Blueprint
 
 def blueprints() -> list[Blueprint]:
     """The API's blueprints, in registration order."""
-    from moderation.api import health, moderations, openapi
+    from moderation.api import complaints, health, moderations, openapi
 
-    return [moderations.bp, health.bp, openapi.bp]
+    return [moderations.bp, health.bp, openapi.bp, complaints.bp]

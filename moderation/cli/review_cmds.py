@@ -1,9 +1,128 @@
-"""Subcommands of `moderation` for one domain (filled in by the domain's owner)."""
+"""`moderation user create|list|unlock` and `moderation directive add|list` (reviewer workspace)."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
+from sqlalchemy.orm import Session
+
+from moderation.config import ConfigError, Settings
+
+ROLES = ("reviewer", "senior", "compliance", "admin")
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    """A committed-on-success session on the configured database."""
+    from moderation.runtime import Runtime
+
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        raise click.ClickException(f"configuration error: {exc}") from None
+    runtime = Runtime(settings)
+    with runtime.sessions() as session:
+        yield session
+        session.commit()
+
+
+def _tenant(session: Session, name: str):  # type: ignore[no-untyped-def]
+    from moderation.tenancy import TenancyError, find_tenant
+
+    try:
+        return find_tenant(session, name)
+    except TenancyError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group("user")
+def user_group() -> None:
+    """Reviewer workspace accounts."""
+
+
+@user_group.command("create")
+@click.option("--tenant", required=True, help="Tenant name or id the account belongs to.")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="What the account may do.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
+@click.argument("username")
+def user_create(tenant: str, role: str, password_stdin: bool, username: str) -> None:
+    """Create an account (the password is prompted for, or read with --password-stdin)."""
+    from moderation.review.accounts import create_account
+    from moderation.review.errors import ReviewError
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with _session() as session:
+        try:
+            account = create_account(session, _tenant(session, tenant), username, role, password)
+        except ReviewError as exc:
+            raise click.ClickException(f"{exc.field}: {exc}") from None
+        click.echo(f"created {account.role} {account.username} ({account.id})")
+
+
+@user_group.command("list")
+@click.option("--tenant", help="Only this tenant's accounts.")
+def user_list(tenant: str | None) -> None:
+    """List accounts: username, role, tenant, state."""
+    from moderation.review.accounts import list_accounts
+
+    with _session() as session:
+        tenant_id = _tenant(session, tenant).id if tenant else None
+        for a in list_accounts(session, tenant_id):
+            state = "active" if a.active else "disabled"
+            if a.locked_until is not None:
+                state = f"locked until {a.locked_until:%Y-%m-%d %H:%M}"
+            click.echo(f"{a.username}\t{a.role}\t{a.tenant_id}\t{state}")
+
+
+@user_group.command("unlock")
+@click.argument("username")
+def user_unlock(username: str) -> None:
+    """Clear a lockout after failed logins."""
+    from sqlalchemy import select
+
+    from moderation.models.review import ReviewerAccount
+
+    with _session() as session:
+        account = session.scalar(
+            select(ReviewerAccount).where(ReviewerAccount.username == username)
+        )
+        if account is None:
+            raise click.ClickException(f"no account named {username!r}")
+        account.failed_logins, account.locked_until = 0, None
+        click.echo(f"unlocked {username}")
+
+
+@click.group("directive")
+def directive_group() -> None:
+    """Directives from authorities (Art. 50)."""
+
+
+@directive_group.command("list")
+@click.option("--tenant", required=True, help="Tenant name or id.")
+def directive_list(tenant: str) -> None:
+    """List a tenant's directives with their sweep state."""
+    from sqlalchemy import select
+
+    from moderation.models.review import Directive
+
+    with _session() as session:
+        t = _tenant(session, tenant)
+        for d in session.scalars(
+            select(Directive).where(Directive.tenant_id == t.id).order_by(Directive.created_at)
+        ):
+            click.echo(
+                f"{d.id}\t{d.reference}\t{d.category}\t{d.mode}\t{len(d.terms)} terms\t"
+                f"{d.sweep_status} {d.sweep_done}/{d.sweep_total}\t{d.summary}"
+            )
 
 
 def register(main: click.Group) -> None:
     """Attach this module's commands to the root group."""
+    main.add_command(user_group)
+    main.add_command(directive_group)

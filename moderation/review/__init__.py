@@ -7,4 +7,6 @@ from flask import Blueprint
 
 def blueprints() -> list[Blueprint]:
     """The workspace's blueprints, in registration order."""
-    return []
+    from moderation.review.web import make_blueprint
+
+    return [make_blueprint()]
