@@ -70,11 +70,7 @@ pk10	block
 包赢	review
 菠菜平台	review
 菠菜网站	review
-首存	review
-出款	review
 加拿大28	review
-梭哈	review
-狗庄	review
 大小单双	review
 波胆	block
 bjl	review

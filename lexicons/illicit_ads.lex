@@ -69,8 +69,6 @@
 控评	review
 有偿删帖	review
 代发帖	review
-养号	review
-群控	review
 引流软件	review
 精准粉	review
 高价收卡	review

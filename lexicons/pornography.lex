@@ -66,7 +66,6 @@ porn	review
 站街女	review
 口活	review
 外围模特	review
-伴游	review
 高端伴游	review
 不雅视频	review
 私密视频	review

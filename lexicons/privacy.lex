@@ -24,7 +24,6 @@
 买卖个人信息	review
 人肉搜索	review
 人肉一下	review
-查档	review
 查户籍	review
 盒武器	review
 开房记录	review
