@@ -184,6 +184,10 @@ class ExportJob(Base):
     legal_basis: Mapped[str | None] = mapped_column(Text)
     request_ref: Mapped[str | None] = mapped_column(String(200))
     requested_by: Mapped[str] = mapped_column(String(200))
+    #: Who produced it (CLI user or API key), as opposed to who asked for it.
+    exporter: Mapped[str] = mapped_column(String(200))
+    #: The author filter (a personal identifier), encrypted; `filters` holds the rest.
+    author_filter: Mapped[str | None] = mapped_column(EncryptedString)
     total: Mapped[int | None] = mapped_column(Integer)
     done: Mapped[int] = mapped_column(Integer, default=0)
     path: Mapped[str | None] = mapped_column(Text)

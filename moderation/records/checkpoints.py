@@ -4,28 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moderation.models.base import utcnow
 from moderation.models.records import ChainHead, Checkpoint
 from moderation.records.canonical import canonical_bytes, iso
-from moderation.records.signing import Signer, verify_signature
-
-
-def statement(
-    tenant_id: str, seq: int, head_hash: str, created_at: str, key_id: str
-) -> dict[str, Any]:
-    """What a checkpoint signature covers (canonical JSON of this dict)."""
-    return {
-        "type": "moderation.evidence.checkpoint",
-        "tenant_id": tenant_id,
-        "seq": seq,
-        "head_hash": head_hash,
-        "created_at": created_at,
-        "key_id": key_id,
-    }
+from moderation.records.signing import Signer, statement, verify_checkpoint_dict
 
 
 def checkpoint_dict(cp: Checkpoint) -> dict[str, Any]:
@@ -34,15 +19,14 @@ def checkpoint_dict(cp: Checkpoint) -> dict[str, Any]:
     return {**signed, "signature": cp.signature}
 
 
-def verify_checkpoint_dict(data: dict[str, Any], public_key: Ed25519PublicKey) -> bool:
-    """True when a checkpoint dict's signature is valid under `public_key`."""
-    try:
-        signed = statement(
-            data["tenant_id"], data["seq"], data["head_hash"], data["created_at"], data["key_id"]
-        )
-    except KeyError:
-        return False
-    return verify_signature(public_key, canonical_bytes(signed), str(data.get("signature", "")))
+__all__ = [
+    "checkpoint_dict",
+    "create",
+    "create_all",
+    "in_range",
+    "latest_for",
+    "verify_checkpoint_dict",
+]
 
 
 def create(session: Session, tenant_id: str, signer: Signer) -> Checkpoint | None:

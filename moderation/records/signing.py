@@ -13,10 +13,13 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from moderation.records.canonical import canonical_bytes
 
 DEFAULT_KEY_NAME = "evidence_signing_key.pem"
 
@@ -119,3 +122,28 @@ def verify_signature(public_key: Ed25519PublicKey, message: bytes, signature_b64
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+def statement(
+    tenant_id: str, seq: int, head_hash: str, created_at: str, key_id: str
+) -> dict[str, Any]:
+    """What a checkpoint signature covers (canonical JSON of this dict)."""
+    return {
+        "type": "moderation.evidence.checkpoint",
+        "tenant_id": tenant_id,
+        "seq": seq,
+        "head_hash": head_hash,
+        "created_at": created_at,
+        "key_id": key_id,
+    }
+
+
+def verify_checkpoint_dict(data: dict[str, Any], public_key: Ed25519PublicKey) -> bool:
+    """True when a checkpoint dict's signature is valid under `public_key`."""
+    try:
+        signed = statement(
+            data["tenant_id"], data["seq"], data["head_hash"], data["created_at"], data["key_id"]
+        )
+    except (KeyError, TypeError):
+        return False
+    return verify_signature(public_key, canonical_bytes(signed), str(data.get("signature", "")))
