@@ -43,7 +43,6 @@ cnm	review
 智障	review
 装逼	review
 舔狗	review	strict
-脑瘫	review
 死胖子	review
 狗东西	review
 滚犊子	review
@@ -55,6 +54,3 @@ asshole	review
 !智障人士
 !智障儿童
 !杂种优势
-!脑瘫患儿
-!脑瘫儿童
-!脑瘫患者

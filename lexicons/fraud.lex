@@ -30,7 +30,6 @@
 裸贷	review
 校园贷	review
 注销校园贷	review
-套现	review
 征信修复	review
 信用卡代还	review
 无抵押贷款	review
