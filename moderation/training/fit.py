@@ -1,0 +1,95 @@
+"""Fitting: vocabulary and IDF, one logistic regression per category, Platt calibration on the
+dev split, and per-category thresholds chosen on dev for a stated precision."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+
+from moderation.engine.classifier_features import document_frequencies
+
+
+@dataclass(frozen=True)
+class FitConfig:
+    """Hyper-parameters; the defaults are the shipped model's."""
+
+    seed: int = 13
+    char_ngrams: tuple[int, int] = (1, 3)
+    min_df: int = 2
+    max_features: int = 300_000
+    c: float = 4.0
+    review_precision: float = 0.85
+    block_precision: float = 0.97
+    review_floor: float = 0.5
+    block_floor: float = 0.8
+
+
+def build_vocabulary(
+    term_lists: Iterable[list[str]], min_df: int, max_features: int
+) -> tuple[list[str], np.ndarray]:
+    """The most frequent terms (df >= min_df, ties broken by term) and their smoothed IDF."""
+    lists = list(term_lists)
+    df = document_frequencies(lists)
+    kept = sorted(
+        ((t, n) for t, n in df.items() if n >= min_df and "\n" not in t),
+        key=lambda tn: (-tn[1], tn[0]),
+    )[:max_features]
+    n_docs = len(lists)
+    idf = np.array([math.log((1 + n_docs) / (1 + n)) + 1.0 for _, n in kept], dtype=np.float32)
+    return [t for t, _ in kept], idf
+
+
+def fit_category(x: sp.csr_matrix, y: np.ndarray, cfg: FitConfig) -> tuple[np.ndarray, float]:
+    """Weights and bias of one category's logistic regression."""
+    model = LogisticRegression(C=cfg.c, solver="liblinear", max_iter=1000, random_state=cfg.seed)
+    model.fit(x, y)
+    return model.coef_.ravel().astype(np.float32), float(model.intercept_[0])
+
+
+def platt(margins: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(a, b) with p = sigmoid(a * margin + b), fitted on held-out (dev) margins."""
+    if y.min() == y.max():
+        return 1.0, 0.0
+    model = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000)
+    model.fit(margins.reshape(-1, 1), y)
+    return float(model.coef_[0, 0]), float(model.intercept_[0])
+
+
+def threshold_for_precision(p: np.ndarray, y: np.ndarray, target: float, floor: float) -> float:
+    """Lowest score cut (>= floor) whose flagged set has precision >= target on (p, y).
+
+    The lowest such cut gives the most recall at the stated precision; 1.0 when no cut reaches
+    it (the category then never fires at this level).
+    """
+    order = np.argsort(-p, kind="stable")
+    ps, ys = p[order], y[order].astype(np.float64)
+    precision = np.cumsum(ys) / np.arange(1, len(ys) + 1)
+    # Only the last position of a run of equal scores is a real cut.
+    last = np.r_[ps[1:] != ps[:-1], True] if len(ps) else np.zeros(0, dtype=bool)
+    ok = np.flatnonzero(last & (precision >= target) & (ps >= floor))
+    if len(ok) == 0:
+        return 1.0
+    return round(float(ps[ok[-1]]), 6)
+
+
+def choose_thresholds(p: np.ndarray, y: np.ndarray, cfg: FitConfig) -> dict[str, float]:
+    """{"review", "block"} cuts for one category from dev probabilities."""
+    review = threshold_for_precision(p, y, cfg.review_precision, cfg.review_floor)
+    block = threshold_for_precision(p, y, cfg.block_precision, max(cfg.block_floor, review))
+    return {"review": review, "block": max(block, review)}
+
+
+def label_matrix(labels: Sequence[Sequence[str]], categories: Sequence[str]) -> np.ndarray:
+    """Boolean (n_examples x n_categories) truth matrix."""
+    index = {c: j for j, c in enumerate(categories)}
+    y = np.zeros((len(labels), len(categories)), dtype=bool)
+    for i, codes in enumerate(labels):
+        for code in codes:
+            if code in index:
+                y[i, index[code]] = True
+    return y
