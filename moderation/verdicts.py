@@ -162,10 +162,17 @@ def _commit(
             _record(session, fresh, _copy(verdict))
             session.commit()
             decided.append(fresh.id)
-        except IntegrityError:  # another worker decided it first: its verdict stands
+        except IntegrityError:
             session.rollback()
-            done.append(fresh.id)
+            if not _has_verdict(session, fresh.id):
+                raise  # not a race with another worker: a real error, let the job fail
+            done.append(fresh.id)  # another worker decided it first: its verdict stands
     return Outcome(decided, done)
+
+
+def _has_verdict(session: Session, submission_id: str) -> bool:
+    query = select(Verdict.id).where(Verdict.submission_id == submission_id)
+    return session.scalar(query) is not None
 
 
 def _copy(verdict: Verdict) -> Verdict:

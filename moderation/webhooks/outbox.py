@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from moderation.models.base import utcnow
+from moderation.models.base import new_id, utcnow
 from moderation.models.submission import Submission, Verdict
 from moderation.models.tenant import Tenant
 from moderation.models.webhook import WebhookDelivery
@@ -48,21 +48,23 @@ def _schedule(
         return None
     from moderation.moderations import to_resource
 
+    delivery_id = new_id()
+    payload: dict[str, Any] = {"id": delivery_id, "event": event_name}
+    payload["created_at"] = utcnow().isoformat()
+    payload.update(data)
+    payload["moderation"] = to_resource(submission)
     delivery = WebhookDelivery(
+        id=delivery_id,
         tenant_id=submission.tenant_id,
         submission_id=submission.id,
         event=event_name,
         url=url,
+        payload=payload,
         status="pending",
         attempts=0,
         next_attempt_at=utcnow(),
     )
     session.add(delivery)
-    session.flush()
-    payload = {"id": delivery.id, "event": event_name, "created_at": utcnow().isoformat()}
-    payload.update(data)
-    payload["moderation"] = to_resource(submission)
-    delivery.payload = payload
     session.info.setdefault(INFO_KEY, []).append(delivery.id)
     return delivery
 

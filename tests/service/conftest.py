@@ -86,14 +86,19 @@ def worker_env(settings: Settings, **extra: str) -> dict[str, str]:
 
 
 def spawn_worker(settings: Settings, *args: str, **env: str) -> subprocess.Popen[bytes]:
-    """Start `moderation worker` as a real separate process."""
-    return subprocess.Popen(
-        [sys.executable, str(ROOT / "worker.py"), *args],
-        env=worker_env(settings, **env),
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    """Start `moderation worker` as a real separate process (log in the instance folder)."""
+    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    log = open(settings.instance_dir / "worker.log", "ab")  # noqa: SIM115 (the child owns it)
+    try:
+        return subprocess.Popen(
+            [sys.executable, str(ROOT / "worker.py"), *args],
+            env=worker_env(settings, **env),
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    finally:
+        log.close()
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
