@@ -9,4 +9,6 @@ def blueprints() -> list[Blueprint]:
     """The API's blueprints, in registration order."""
     from moderation.api import complaints, health, moderations, openapi
 
-    return [moderations.bp, health.bp, openapi.bp, complaints.bp]
+    from moderation.api import compliance  # records domain: exports, evidence, incidents
+
+    return [moderations.bp, health.bp, openapi.bp, complaints.bp, compliance.bp]
