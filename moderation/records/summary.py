@@ -119,8 +119,12 @@ def _collect_records(session: Session, summary: Summary, lo: datetime, hi: datet
         ev = ev.where(EvidenceRecord.tenant_id == tenant)
         inc = inc.where(IncidentReport.tenant_id == tenant)
         exp = exp.where(ExportJob.tenant_id == tenant)
-    summary.evidence.update(dict(session.execute(ev.group_by(EvidenceRecord.kind)).tuples()))
-    summary.incidents.update(dict(session.execute(inc.group_by(IncidentReport.status)).tuples()))
+    summary.evidence.update(
+        {str(k): int(n) for k, n in session.execute(ev.group_by(EvidenceRecord.kind))}
+    )
+    summary.incidents.update(
+        {str(k): int(n) for k, n in session.execute(inc.group_by(IncidentReport.status))}
+    )
     summary.exports = int(session.scalar(exp) or 0)
 
 
