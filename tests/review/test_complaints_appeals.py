@@ -114,9 +114,7 @@ def test_an_appeal_goes_to_a_different_senior(
         appeal = s.scalar(select(Appeal))
         assert (appeal.status, appeal.decided_by) == ("overturned", other_senior.id)
         assert s.get(Submission, post.submission_id).action == "allow"
-        outcome = s.scalars(
-            select(WebhookDelivery).order_by(WebhookDelivery.created_at)
-        ).all()[-1]
+        outcome = s.scalars(select(WebhookDelivery).order_by(WebhookDelivery.created_at)).all()[-1]
         assert outcome.payload["decision"] == "approve"
         assert outcome.payload["statement"]["appeal"]["outcome"] == "overturned"
 

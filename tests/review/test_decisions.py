@@ -56,12 +56,16 @@ def test_removal_has_every_effect(runtime, held, make_account):
         assert statement["terms"] == ["手枪"]
         assert "POST /v1/appeals" in statement["how_to_appeal"]
         assert "alice" not in str(statement), "the author is not told who the reviewer was"
-        delivery = s.scalar(select(WebhookDelivery).where(WebhookDelivery.submission_id == post.submission_id))
+        delivery = s.scalar(
+            select(WebhookDelivery).where(WebhookDelivery.submission_id == post.submission_id)
+        )
         assert delivery.event == "moderation.reviewed" and delivery.url == HOOK
         assert delivery.payload["decision"] == "remove"
         assert delivery.payload["statement"] == statement
         assert delivery.payload["moderation"]["action"] == "block"
-        record = s.scalar(select(EvidenceRecord).where(EvidenceRecord.submission_id == post.submission_id))
+        record = s.scalar(
+            select(EvidenceRecord).where(EvidenceRecord.submission_id == post.submission_id)
+        )
         assert record is not None and record.kind == "review_removal"
         assert record.content == TEXT
         assert decisions.latest_statement(s, post.submission_id) == statement
@@ -84,9 +88,7 @@ def test_the_effects_get_the_decision(runtime, held, make_account, monkeypatch):
     tenant, post = held
     alice = make_account(tenant, username="alice2")
     calls = []
-    monkeypatch.setattr(
-        "moderation.effects.on_review_decision", lambda *args: calls.append(args)
-    )
+    monkeypatch.setattr("moderation.effects.on_review_decision", lambda *args: calls.append(args))
     with runtime.sessions() as s:
         decisions.decide(s, alice, post.item_id, "remove", category="fraud", reason="scam")
         s.commit()
@@ -156,9 +158,7 @@ def test_escalation_goes_to_seniors_only(runtime, held, make_account):
         assert leases.claim_next(s, carol, 300).id == post.item_id
         decisions.decide(s, carol, post.item_id, "remove", category="prohibited_items", reason="r")
         s.commit()
-        kinds = s.scalars(
-            select(ReviewEvent.kind).where(ReviewEvent.item_id == post.item_id)
-        ).all()
+        kinds = s.scalars(select(ReviewEvent.kind).where(ReviewEvent.item_id == post.item_id)).all()
         assert {"enqueued", "claimed", "escalated", "decided"} <= set(kinds)
 
 

@@ -41,7 +41,9 @@ def _directive(runtime, account, mode: str, days: int = 7, terms=("蓝鲸游戏"
 def posts(make_tenant, make_post):
     tenant = make_tenant(webhook_url="http://127.0.0.1:9/hook").tenant
     now = utcnow()
-    recent = make_post(tenant, "快来玩蓝 鲸 游 戏", action="allow", received_at=now - timedelta(days=2))
+    recent = make_post(
+        tenant, "快来玩蓝 鲸 游 戏", action="allow", received_at=now - timedelta(days=2)
+    )
     old = make_post(tenant, "蓝鲸游戏老帖", action="allow", received_at=now - timedelta(days=30))
     clean = make_post(tenant, "今天天气很好", action="allow")
     return tenant, recent, old, clean
