@@ -87,7 +87,7 @@ def _register_error_handlers(app: Flask) -> None:
         return problem_response(Problem(status, exc.name, exc.description or "", field=name))
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception) -> Response | Exception:
+    def _unexpected(exc: Exception) -> Response:
         if not _wants_problem():
             raise exc
         log.exception("unexpected error on %s %s", request.method, request.path)

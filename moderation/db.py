@@ -80,6 +80,15 @@ def alembic_config(url: str) -> Any:
     return config
 
 
+def render_item(type_: str, obj: object, _autogen: object) -> str | bool:
+    """Alembic hook: render our TypeDecorators (UTC datetimes, encrypted text) as stored type."""
+    from sqlalchemy.types import TypeDecorator
+
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{obj.impl_instance!r}"
+    return False
+
+
 def upgrade(url: str, revision: str = "head") -> None:
     """Apply the Alembic migrations up to `revision`."""
     from alembic import command

@@ -85,7 +85,9 @@ def _new_row(tenant_id: str, post: PostInput, batch_id: str | None) -> Submissio
     )
 
 
-def _existing(session: Session, tenant_id: str, external_ids: Sequence[str]) -> dict[str, Any]:
+def _existing(
+    session: Session, tenant_id: str, external_ids: Sequence[str]
+) -> dict[str, Submission]:
     if not external_ids:
         return {}
     rows = session.scalars(
@@ -93,7 +95,7 @@ def _existing(session: Session, tenant_id: str, external_ids: Sequence[str]) -> 
             Submission.tenant_id == tenant_id, Submission.external_id.in_(list(external_ids))
         )
     ).all()
-    return {row.external_id: row for row in rows}
+    return {row.external_id: row for row in rows if row.external_id is not None}
 
 
 def _reuse(existing: Submission, post: PostInput, name: str = "external_id") -> Intake:
@@ -114,7 +116,9 @@ def submit(session: Session, tenant_id: str, post: PostInput) -> Intake:
         session.commit()
     except IntegrityError:  # a concurrent retry with the same external_id won the race
         session.rollback()
-        found = _existing(session, tenant_id, [post.external_id or ""]).get(post.external_id)
+        if post.external_id is None:
+            raise
+        found = _existing(session, tenant_id, [post.external_id]).get(post.external_id)
         if found is None:
             raise
         return _reuse(found, post)

@@ -182,7 +182,9 @@ def _copy(verdict: Verdict) -> Verdict:
     return Verdict(**{name: getattr(verdict, name) for name in (*columns, *more, *rest)})
 
 
-def decide_undecided(session: Session, settings: Settings, submission: Submission, why: str) -> bool:
+def decide_undecided(
+    session: Session, settings: Settings, submission: Submission, why: str
+) -> bool:
     """Give a post that cannot be analysed the tenant's fallback verdict (closed: review).
 
     Returns False when the post already has a verdict. The caller commits.

@@ -7,8 +7,12 @@ from flask import Blueprint
 
 def blueprints() -> list[Blueprint]:
     """The API's blueprints, in registration order."""
-    from moderation.api import complaints, health, moderations, openapi
-
-    from moderation.api import compliance  # records domain: exports, evidence, incidents
+    from moderation.api import (
+        complaints,
+        compliance,  # records domain: exports, evidence, incidents
+        health,
+        moderations,
+        openapi,
+    )
 
     return [moderations.bp, health.bp, openapi.bp, complaints.bp, compliance.bp]

@@ -32,9 +32,7 @@ def require_key(*roles: str) -> ApiKey:
     if key is None:
         raise _unauthorized("the API key is unknown or revoked")
     if roles and key.role not in roles:
-        raise Problem(
-            403, "Forbidden", f"this endpoint needs a key with role {' or '.join(roles)}"
-        )
+        raise Problem(403, "Forbidden", f"this endpoint needs a key with role {' or '.join(roles)}")
     g.api_key = key
     return key
 

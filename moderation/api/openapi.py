@@ -36,7 +36,10 @@ def ref(name: str) -> dict[str, str]:
 
 def problem(description: str) -> dict[str, Any]:
     """A response described as RFC 9457 problem details."""
-    return {"description": description, "content": {"application/problem+json": {"schema": ref("Problem")}}}
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": ref("Problem")}},
+    }
 
 
 def json_content(schema: dict[str, Any]) -> dict[str, Any]:
@@ -106,7 +109,9 @@ SCHEMAS: dict[str, Any] = {
     "BatchRequest": {
         "type": "object",
         "required": ["posts"],
-        "properties": {"posts": {"type": "array", "minItems": 1, "maxItems": 500, "items": ref("Post")}},
+        "properties": {
+            "posts": {"type": "array", "minItems": 1, "maxItems": 500, "items": ref("Post")}
+        },
     },
     "Hit": {
         "type": "object",
@@ -175,7 +180,8 @@ SCHEMAS: dict[str, Any] = {
     },
     "WebhookEvent": {
         "type": "object",
-        "description": "Signed with X-Moderation-Signature: t=<unix>,v1=hex(HMAC-SHA256(secret, t + '.' + body))",
+        "description": "Signed with X-Moderation-Signature: "
+        "t=<unix>,v1=hex(HMAC-SHA256(secret, t + '.' + body))",
         "properties": {
             "id": STR,
             "event": {"enum": ["moderation.decided", "moderation.reviewed"]},
@@ -204,7 +210,10 @@ PATHS: dict[str, Any] = {
             "operationId": "createModeration",
             "requestBody": {"required": True, "content": json_content(ref("PostRequest"))},
             "responses": {
-                "200": {"description": "Decided (within `wait`)", "content": json_content(ref("Moderation"))},
+                "200": {
+                    "description": "Decided (within `wait`)",
+                    "content": json_content(ref("Moderation")),
+                },
                 "202": {
                     "description": "Accepted and pending: do not publish yet; poll Location",
                     "headers": {"Location": {"schema": STR}},
@@ -222,7 +231,10 @@ PATHS: dict[str, Any] = {
             "operationId": "createModerationBatch",
             "requestBody": {"required": True, "content": json_content(ref("BatchRequest"))},
             "responses": {
-                "202": {"description": "Stored and queued", "content": json_content(ref("BatchResponse"))},
+                "202": {
+                    "description": "Stored and queued",
+                    "content": json_content(ref("BatchResponse")),
+                },
                 **BODY_ERRORS,
                 **AUTH_ERRORS,
                 **UNAVAILABLE,

@@ -164,6 +164,8 @@ def parse_batch(data: Any, max_batch: int, max_text_chars: int) -> list[PostInpu
         if post.external_id is None:
             continue
         if post.external_id in seen:
-            raise _invalid(f"posts[{i}].external_id", f"unique (repeats posts[{seen[post.external_id]}])")
+            raise _invalid(
+                f"posts[{i}].external_id", f"unique (repeats posts[{seen[post.external_id]}])"
+            )
         seen[post.external_id] = i
     return parsed

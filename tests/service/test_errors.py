@@ -80,8 +80,10 @@ def test_it_names_the_bad_field_with_422(client, make_tenant, session, body, fie
         ({}, "posts"),
         ({"posts": []}, "posts"),
         ({"posts": [{"text": "ok"}, {"title": "no text"}]}, "posts[1].text"),
-        ({"posts": [{"text": "a", "external_id": "d"}, {"text": "b", "external_id": "d"}]},
-         "posts[1].external_id"),  # fmt: skip
+        (
+            {"posts": [{"text": "a", "external_id": "d"}, {"text": "b", "external_id": "d"}]},
+            "posts[1].external_id",
+        ),
     ],
 )
 def test_it_names_the_bad_field_of_a_batch_with_422(client, make_tenant, session, body, field):
@@ -101,7 +103,9 @@ def test_it_refuses_text_over_the_limit_with_413(client, make_tenant, runtime, s
 
 def test_it_refuses_a_batch_over_the_limit_with_413(client, make_tenant, runtime, session):
     posts = [{"text": "hi"}] * (runtime.settings.max_batch + 1)
-    response = client.post("/v1/moderations/batch", json={"posts": posts}, headers=make_tenant().headers)
+    response = client.post(
+        "/v1/moderations/batch", json={"posts": posts}, headers=make_tenant().headers
+    )
     _problem(response, 413, "posts")
     assert _no_rows(session)
 
@@ -110,7 +114,9 @@ def test_it_refuses_a_body_over_the_limit_with_413(runtime, make_tenant, session
     small = Runtime(replace(runtime.settings, max_body_bytes=1000))
     small.__dict__.update(db_engine=runtime.db_engine, sessions=runtime.sessions)
     client = create_app(runtime=small).test_client()
-    response = client.post("/v1/moderations", json={"text": "x" * 2000}, headers=make_tenant().headers)
+    response = client.post(
+        "/v1/moderations", json={"text": "x" * 2000}, headers=make_tenant().headers
+    )
     _problem(response, 413, "body")
     assert _no_rows(session)
 
@@ -146,7 +152,9 @@ def test_it_answers_503_with_retry_after_when_redis_is_down(runtime, make_tenant
     down.__dict__.update(db_engine=runtime.db_engine, sessions=runtime.sessions)
     client = create_app(runtime=down).test_client()
     acme = make_tenant()
-    response = client.post("/v1/moderations", json={"text": "hi", "external_id": "r"}, headers=acme.headers)
+    response = client.post(
+        "/v1/moderations", json={"text": "hi", "external_id": "r"}, headers=acme.headers
+    )
     _problem(response, 503)
     assert response.headers["Retry-After"] == "5"
     # The post was committed before queueing: the sweeper will queue it; a retry finds it.

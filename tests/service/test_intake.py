@@ -129,7 +129,9 @@ def test_it_moderates_a_batch_in_one_job(client, make_tenant, redis, work):
     jobs = queue(redis, BATCH).get_jobs()
     assert len(jobs) == 1 and list(jobs[0].args) == [body["batch_id"]]
     work()
-    results = [client.get(m["location"], headers=acme.headers).get_json() for m in body["moderations"]]
+    results = [
+        client.get(m["location"], headers=acme.headers).get_json() for m in body["moderations"]
+    ]
     assert [r["action"] for r in results] == ["allow"] * 20 + ["block"]
     assert [r["external_id"] for r in results] == [p["external_id"] for p in posts]
 
@@ -138,7 +140,9 @@ def test_it_returns_earlier_posts_of_a_batch_retry_and_refuses_conflicts_whole(
     client, make_tenant, session
 ):
     acme = make_tenant()
-    first = post(client, acme, {"posts": [{"text": GOOD, "external_id": "x"}]}, "/v1/moderations/batch")
+    first = post(
+        client, acme, {"posts": [{"text": GOOD, "external_id": "x"}]}, "/v1/moderations/batch"
+    )
     retry = post(
         client,
         acme,
@@ -184,10 +188,12 @@ def test_it_keeps_the_first_verdict_when_two_workers_race(
     sessions = [runtime.sessions(), runtime.sessions()]
     prepared = []
     for s in sessions:
-        pending, done = _pending(s, [sid])
+        pending, _done = _pending(s, [sid])
         analysis = engine.analyze(pending[0].text)
         policy = tenant_policy(acme.tenant, runtime.settings)
-        prepared.append((s, pending, [build_verdict(pending[0], analysis, decide(analysis, policy), 0)]))
+        prepared.append(
+            (s, pending, [build_verdict(pending[0], analysis, decide(analysis, policy), 0)])
+        )
     outcomes = [_commit(s, pending, verdicts, []) for s, pending, verdicts in prepared]
     for s in sessions:
         s.close()

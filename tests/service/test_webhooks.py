@@ -83,7 +83,9 @@ def test_it_backs_off_exponentially_and_gives_up_after_max_attempts(
     time.sleep(2 * base)
     _retry_due(runtime, work)
     [delivery] = _deliveries(session)
-    assert delivery.status == "failed" and delivery.attempts == runtime.settings.webhook_max_attempts
+    assert (
+        delivery.status == "failed" and delivery.attempts == runtime.settings.webhook_max_attempts
+    )
     assert len(receiver.received) == 3
     _retry_due(runtime, work)  # a failed delivery is not retried any more
     assert len(receiver.received) == 3
@@ -110,7 +112,9 @@ def test_it_notifies_a_reviewer_decision_after_its_commit(
     client, make_tenant, receiver, runtime, work
 ):
     acme = make_tenant(webhook_url=receiver.url)
-    sid = client.post("/v1/moderations", json={"text": "六合彩网站"}, headers=acme.headers).get_json()["id"]
+    sid = client.post(
+        "/v1/moderations", json={"text": "六合彩网站"}, headers=acme.headers
+    ).get_json()["id"]
     work()
     receiver.received.clear()
     with runtime.sessions() as s:
