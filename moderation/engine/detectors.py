@@ -131,7 +131,17 @@ class _Collector:
         self.findings.append(Finding(kind, category, severity, start, end, text, detail))
 
 
+# Cheap pre-checks: skip a family of patterns when the text cannot contain one.
+_MAYBE_NUMBER = re.compile(r"\d[\d -]{9,}\d")
+_MAYBE_HANDLE = re.compile(
+    r"微|薇|威|徽|v|wx|q|扣扣|企鹅|电报|飞机|telegram|tg|t\.me", re.IGNORECASE
+)
+_MAYBE_LINK = re.compile(r"@|[a-z0-9](?:\.|\[\.\]|\(\.\)|。)[a-z]")
+
+
 def _personal(c: _Collector, text: str) -> None:
+    if not _MAYBE_NUMBER.search(text):
+        return
     for m in _CN_ID.finditer(text):
         if id_checksum_ok(m.group()):
             c.add("cn_id", "privacy", "review", m.span(), "resident ID number (valid checksum)")
@@ -144,6 +154,8 @@ def _personal(c: _Collector, text: str) -> None:
 
 
 def _handles(c: _Collector, text: str) -> None:
+    if not _MAYBE_HANDLE.search(text):
+        return
     for kind, pattern in _HANDLES.items():
         for m in pattern.finditer(text):
             c.add(
@@ -154,6 +166,8 @@ def _handles(c: _Collector, text: str) -> None:
 
 
 def _links(c: _Collector, text: str, domains: DomainLists) -> None:
+    if not _MAYBE_LINK.search(text):
+        return
     for m in _EMAIL.finditer(text):
         c.add("email", "privacy", "review", m.span(), "e-mail address")
     for m in _URL.finditer(text):

@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal, cast
 
-from moderation.engine.normalize import normalize
+from moderation.engine.normalize import normalize, normalize_texts
 from moderation.engine.types import Severity
 
 Mode = Literal["word", "substring", "strict"]
@@ -44,6 +45,7 @@ SEVERITIES: tuple[str, ...] = ("block", "review")
 MODES: tuple[str, ...] = ("word", "substring", "strict")
 LEXICON_SUFFIXES: tuple[str, ...] = (".lex", ".tsv", ".txt")
 _SEVERITY_RANK = {"review": 0, "block": 1}
+_SEPARATORS = re.compile(r"[\W_]+")  # everything but letters and digits (str.isalnum)
 
 
 class LexiconError(ValueError):
@@ -67,7 +69,7 @@ class LexiconEntry:
     key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
-        if not self.key:
+        if not self.key:  # (loaders fill keys in batches; see _keyed)
             object.__setattr__(self, "key", term_key(self.term, self.mode))
 
 
@@ -102,7 +104,19 @@ class Lexicon:
 def term_key(term: str, mode: str) -> str:
     """Matching form of a term: normalised, and (except in strict mode) without separators."""
     text = normalize(term).text
-    return text if mode == "strict" else "".join(ch for ch in text if not is_separator(ch))
+    return text if mode == "strict" else _SEPARATORS.sub("", text)
+
+
+def _keyed(pending: list[LexiconEntry]) -> list[LexiconEntry]:
+    """Entries with their matching keys filled in (in one batch); empty keys are errors."""
+    texts = normalize_texts([e.term for e in pending])
+    keyed = []
+    for entry, text in zip(pending, texts, strict=True):
+        key = text if entry.mode == "strict" else _SEPARATORS.sub("", text)
+        if not key:
+            raise LexiconError(f"{entry.source}: term {entry.term!r} is empty after normalisation")
+        keyed.append(replace(entry, key=key))
+    return keyed
 
 
 def is_separator(ch: str) -> bool:
@@ -142,11 +156,12 @@ def merge_entries(entries: Sequence[LexiconEntry]) -> tuple[LexiconEntry, ...]:
     return tuple(kept.values())
 
 
-def _check_term(term: str, mode: str, where: str) -> None:
+_PENDING = "\0"  # placeholder key: filled in by _keyed
+
+
+def _check_term(term: str, where: str) -> None:
     if not term:
         raise LexiconError(f"{where}: empty term")
-    if not term_key(term, mode):
-        raise LexiconError(f"{where}: term {term!r} is empty after normalisation")
 
 
 def _check_severity(value: str, where: str) -> Severity:
@@ -192,13 +207,15 @@ def parse_project_file(path: Path) -> tuple[list[LexiconEntry], list[AllowPhrase
             category = _check_category(value.strip(), where)
         elif stripped.startswith("!"):
             phrase = stripped[1:].strip()
-            _check_term(phrase, "word", where)
+            _check_term(phrase, where)
+            if not term_key(phrase, "word"):
+                raise LexiconError(f"{where}: phrase {phrase!r} is empty after normalisation")
             allow.append(AllowPhrase(phrase, where))
         else:
             if category is None:
                 raise LexiconError(f"{where}: entry before any '@category <code>' line")
             entries.append(_project_entry(line, category, where))
-    return entries, allow
+    return _keyed(entries), allow
 
 
 def _project_entry(line: str, category: str, where: str) -> LexiconEntry:
@@ -211,8 +228,8 @@ def _project_entry(line: str, category: str, where: str) -> LexiconEntry:
     if mode not in MODES:
         raise LexiconError(f"{where}: mode must be word, substring or strict, not {mode!r}")
     severity = _check_severity(fields[1], where)
-    _check_term(fields[0], mode, where)
-    return LexiconEntry(fields[0], category, severity, cast(Mode, mode), where)
+    _check_term(fields[0], where)
+    return LexiconEntry(fields[0], category, severity, cast(Mode, mode), where, _PENDING)
 
 
 def parse_interchange_file(path: Path) -> list[LexiconEntry]:
@@ -226,9 +243,9 @@ def parse_interchange_file(path: Path) -> list[LexiconEntry]:
             )
         category = _check_category(fields[1], where)
         severity = _check_severity(fields[2], where)
-        _check_term(fields[0], "word", where)
-        entries.append(LexiconEntry(fields[0], category, severity, "word", where))
-    return entries
+        _check_term(fields[0], where)
+        entries.append(LexiconEntry(fields[0], category, severity, "word", where, _PENDING))
+    return _keyed(entries)
 
 
 def parse_domain_file(path: Path) -> frozenset[str]:
@@ -311,11 +328,13 @@ def build_lexicon(
             continue
         where = f"entry {n}"
         term, category, severity = item
-        _check_term(term, "word", where)
+        _check_term(term, where)
         built.append(
             LexiconEntry(
                 term, _check_category(category, where), _check_severity(severity, where), "word",
-                f"extra {where}",
+                f"extra {where}", _PENDING,
             )
         )  # fmt: skip
-    return (base or Lexicon()).with_entries(built)
+    pending = [e for e in built if e.key == _PENDING]
+    ready = [e for e in built if e.key != _PENDING]
+    return (base or Lexicon()).with_entries([*ready, *_keyed(pending)])

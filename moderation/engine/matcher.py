@@ -21,6 +21,7 @@ rule that a pinyin edge starts/ends a Latin run of the normalised text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -29,9 +30,10 @@ import ahocorasick
 from moderation.engine.lexicon import Lexicon, LexiconEntry, term_key
 from moderation.engine.normalize import NormalizedText
 from moderation.engine.pinyin import PinyinIndex
-from moderation.engine.segment import is_word, token_spans
+from moderation.engine.segment import is_word, token_ends
 
 _ALNUM_RUN = re.compile(r"[^\W_]+")
+_SEPARATOR = re.compile(r"[\W_]+")
 _SENTENCE_BREAK = frozenset("。！？!?\n\r\u2028\u2029")
 
 
@@ -51,32 +53,37 @@ class Candidate:
 class CompactText:
     """The normalised text without separators, and the map back to normalised positions."""
 
-    __slots__ = ("_bounds", "_tokens", "index", "normalized", "text")
+    __slots__ = ("_bounds", "_ends", "_index", "normalized", "text")
 
     def __init__(self, normalized: str) -> None:
         self.normalized = normalized
-        runs = [(m.start(), m.end()) for m in _ALNUM_RUN.finditer(normalized)]
-        if len(runs) == 1 and runs[0] == (0, len(normalized)):
-            self.text = normalized
-            self.index: list[int] | range = range(len(normalized))
-        else:
-            self.text = "".join(normalized[s:e] for s, e in runs)
-            index: list[int] = []
-            for s, e in runs:
-                index.extend(range(s, e))
-            self.index = index
+        self.text = _SEPARATOR.sub("", normalized)
+        self._index: list[int] | range | None = (
+            range(len(normalized)) if len(self.text) == len(normalized) else None
+        )
         self._bounds: set[int] | None = None
-        self._tokens: list[tuple[int, int]] = []
+        self._ends: list[int] = []
+
+    @property
+    def index(self) -> list[int] | range:
+        """Normalised position of each compact character (built on first use)."""
+        if self._index is None:
+            index: list[int] = []
+            for m in _ALNUM_RUN.finditer(self.normalized):
+                index.extend(range(m.start(), m.end()))
+            self._index = index
+        return self._index
 
     def to_normalized(self, start: int, end: int) -> tuple[int, int]:
         """Normalised span covering compact [start, end)."""
-        return self.index[start], self.index[end - 1] + 1
+        index = self.index
+        return index[start], index[end - 1] + 1
 
     def is_boundary(self, pos: int) -> bool:
         """Whether `pos` is a token boundary of the compact text (segmented on first use)."""
         if self._bounds is None:
-            self._tokens = token_spans(self.text)
-            self._bounds = {0, *(end for _, end in self._tokens)}
+            self._ends = token_ends(self.text)
+            self._bounds = {0, *self._ends}
         return pos in self._bounds
 
     def aligned(self, start: int, end: int, inside_token: bool = True) -> bool:
@@ -89,10 +96,11 @@ class CompactText:
             return True
         if not inside_token:
             return False
-        token = next(((s, e) for s, e in self._tokens if s <= start < e), None)
-        if token is None or end > token[1]:
+        i = bisect_right(self._ends, start)  # the token containing `start`
+        token_start = self._ends[i - 1] if i else 0
+        if i >= len(self._ends) or end > self._ends[i]:
             return False
-        before, after = self.text[token[0] : start], self.text[end : token[1]]
+        before, after = self.text[token_start:start], self.text[end : self._ends[i]]
         return all(not part or is_word(part) for part in (before, after))
 
 

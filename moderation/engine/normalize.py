@@ -68,8 +68,16 @@ for _base, _first in ((0x2776, 1), (0x2780, 1), (0x278A, 1)):  # ❶..❿, ➀..
 _LOOKALIKE_TABLE = str.maketrans({k: v for k, v in _LOOKALIKES.items() if len(v) == 1})
 _MULTI_LOOKALIKES = frozenset(k for k, v in _LOOKALIKES.items() if len(v) != 1)
 
-# Characters the fast path cannot handle: invisibles and accented/combining Latin.
-_SLOW_RE = re.compile(_INVISIBLE_RE.pattern[:-1] + "\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]")
+# Characters the fast path cannot handle: invisibles, accented Latin and combining marks (which
+# may compose with their neighbour under NFKC and so change the length).
+_SLOW_RE = re.compile(
+    _INVISIBLE_RE.pattern[:-1]
+    + "\u00c0-\u024f\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f"
+    + "\u0900-\u0dff\u1100-\u11ff\u1e00-\u1eff\u20d0-\u20ff\u3099\u309a\ufe20-\ufe2f"
+    + "".join(sorted(_MULTI_LOOKALIKES))
+    + "]"
+)
+_LOOKALIKE_RE = re.compile("[" + "".join(sorted(set(_LOOKALIKES) - _MULTI_LOOKALIKES)) + "]")
 
 _T2S = opencc.OpenCC("t2s")
 
@@ -123,17 +131,21 @@ def _t2s(text: str) -> str | None:
 
 
 def _fast_path(text: str) -> NormalizedText | None:
-    """Length-preserving normalisation for the common case; None when it does not apply."""
+    """Length-preserving normalisation for the common case; None when it does not apply.
+
+    Applies when NFKC and case folding map each character to exactly one character (full-width
+    punctuation and letters included), which holds for almost all real posts.
+    """
     if text.isascii():
         return _identity(text, text.lower())
-    if _SLOW_RE.search(text) or not unicodedata.is_normalized("NFKC", text):
+    if _SLOW_RE.search(text):
         return None
-    folded = text.casefold()
+    folded = unicodedata.normalize("NFKC", text).casefold()
     if len(folded) != len(text) or not unicodedata.is_normalized("NFKC", folded):
         return None
-    if any(ch in _MULTI_LOOKALIKES for ch in folded):
-        return None
-    simplified = _t2s(folded.translate(_LOOKALIKE_TABLE))
+    if _LOOKALIKE_RE.search(folded):
+        folded = folded.translate(_LOOKALIKE_TABLE)
+    simplified = _t2s(folded)
     if simplified is None:
         return None
     return _identity(text, simplified)
@@ -170,6 +182,25 @@ def _slow_path(text: str) -> NormalizedText:
         simplified = "".join(_t2s(ch) or ch for ch in joined)
     starts.append(len(text))
     return NormalizedText(simplified, starts, ends, text)
+
+
+def normalize_texts(texts: list[str]) -> list[str]:
+    """`normalize(t).text` for many short texts at once.
+
+    Used to compile large lexicons quickly: chunks of texts are joined by newlines, normalised on
+    the fast path in one go and split again; a chunk with anything unusual falls back to one text
+    at a time.
+    """
+    result: list[str] = []
+    for i in range(0, len(texts), 512):
+        chunk = texts[i : i + 512]
+        fast = None if any("\n" in t for t in chunk) else _fast_path("\n".join(chunk))
+        parts = fast.text.split("\n") if fast is not None else []
+        if len(parts) == len(chunk):
+            result.extend(parts)
+        else:
+            result.extend(normalize(t).text for t in chunk)
+    return result
 
 
 def normalize(text: str) -> NormalizedText:

@@ -21,10 +21,13 @@ from itertools import islice, product
 
 from pypinyin.pinyin_dict import pinyin_dict
 
-MAX_READING_COMBOS = 16
+MAX_READING_COMBOS = 4  # polyphones: the commonest readings, in order
+MAX_READINGS_PER_CHAR = 3  # the commonest readings come first in pypinyin's dictionary
 MAX_TERM_CHARS = 8
 _LATIN_RUN = re.compile(r"[a-z]+")
-_HANZI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_HANZI_CLASS = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
+_HANZI = re.compile(_HANZI_CLASS)
+_HANZI_TERM = re.compile(_HANZI_CLASS + f"{{2,{MAX_TERM_CHARS}}}")
 
 
 def _toneless(reading: str) -> set[str]:
@@ -45,7 +48,7 @@ def readings(char: str) -> tuple[str, ...]:
         for plain in sorted(_toneless(reading)):
             if plain not in found:
                 found.append(plain)
-    return tuple(found)
+    return tuple(found[:MAX_READINGS_PER_CHAR])
 
 
 def _all_syllables() -> frozenset[str]:
@@ -94,15 +97,15 @@ class Unit:
 
 def is_pinyin_term(key: str) -> bool:
     """Terms that get a pinyin spelling: 2..MAX_TERM_CHARS Chinese characters."""
-    return 2 <= len(key) <= MAX_TERM_CHARS and all(_HANZI.fullmatch(ch) for ch in key)
+    return _HANZI_TERM.fullmatch(key) is not None
 
 
 class PinyinIndex:
     """Toneless pinyin spellings of terms, looked up by syllable sequence."""
 
     def __init__(self, keyed: Iterable[tuple[str, int]]) -> None:
-        self._terms: dict[str, list[int]] = {}
-        self._prefixes: set[str] = set()
+        self._terms: dict[tuple[str, ...], list[int]] = {}
+        self._prefixes: set[tuple[str, ...]] = set()
         for key, index in keyed:
             if is_pinyin_term(key):
                 self._add(key, index)
@@ -114,11 +117,10 @@ class PinyinIndex:
         options = [readings(ch) for ch in key]
         if not all(options):
             return
+        prefixes = self._prefixes
         for combo in islice(product(*options), MAX_READING_COMBOS):
-            spelled = " ".join(combo)
-            self._terms.setdefault(spelled, []).append(index)
-            for k in range(1, len(combo)):
-                self._prefixes.add(" ".join(combo[:k]))
+            self._terms.setdefault(combo, []).append(index)
+            prefixes.update(combo[:k] for k in range(1, len(combo)))
 
     def units(self, compact: str) -> list[Unit | None]:
         """Units of `compact` text; None marks a character that breaks any pinyin match."""
@@ -152,7 +154,7 @@ class PinyinIndex:
         found: list[tuple[int, int, int]] = []
         for i, unit in enumerate(units):
             if unit is not None:
-                self._walk(units, i, i, "", keys, found)
+                self._walk(units, i, i, (), keys, found)
         return found
 
     def _walk(
@@ -160,7 +162,7 @@ class PinyinIndex:
         units: list[Unit | None],
         first: int,
         j: int,
-        prefix: str,
+        prefix: tuple[str, ...],
         keys: list[str],
         found: list[tuple[int, int, int]],
     ) -> None:
@@ -171,7 +173,7 @@ class PinyinIndex:
             return
         options = (unit.syllable,) if unit.syllable else readings(unit.char)
         for reading in options:
-            spelled = f"{prefix} {reading}" if prefix else reading
+            spelled = (*prefix, reading)
             for index in self._terms.get(spelled, ()):
                 span = units[first : j + 1]
                 if self._verified(span, keys[index]):

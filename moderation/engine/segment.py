@@ -17,10 +17,11 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from itertools import accumulate
 
 import jieba
 
-__all__ = ["backend_name", "boundaries", "is_word", "segment", "token_spans"]
+__all__ = ["backend_name", "boundaries", "is_word", "segment", "token_ends"]
 
 _lock = threading.Lock()
 _cut: Callable[[str], list[str]] | None = None
@@ -67,24 +68,14 @@ def segment(text: str) -> list[str]:
     return cut(text) if text else []
 
 
+def token_ends(text: str) -> list[int]:
+    """End position of each token of `text`, in order (the last one is len(text))."""
+    return list(accumulate(map(len, segment(text))))
+
+
 def boundaries(text: str) -> set[int]:
     """Positions in `text` where a token starts or ends (always includes 0 and len(text))."""
-    result = {0}
-    pos = 0
-    for token in segment(text):
-        pos += len(token)
-        result.add(pos)
-    return result
-
-
-def token_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each token of `text`, in order."""
-    spans = []
-    pos = 0
-    for token in segment(text):
-        spans.append((pos, pos + len(token)))
-        pos += len(token)
-    return spans
+    return {0, *token_ends(text)}
 
 
 def is_word(text: str) -> bool:
