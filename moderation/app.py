@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,
         JSON_AS_ASCII=False,
     )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable
     app.extensions["moderation"] = runtime
     app.teardown_appcontext(_close_session)
     _register_error_handlers(app)

@@ -197,6 +197,7 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
     from moderation.queue.connection import embedded_socket
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     settings = load_settings()
     if settings.embedded_redis:
         socket_path = embedded_socket(settings)

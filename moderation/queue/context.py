@@ -31,7 +31,10 @@ def load_engine(settings: Settings) -> Any:
     from moderation.engine import load_engine as _load
 
     lexicons = [settings.lexicon_dir] if settings.lexicon_dir else None
-    return _load(lexicon_paths=lexicons, use_classifier=True)
+    engine = _load(lexicon_paths=lexicons, use_classifier=True)
+    # Warm up lazy parts (segmenter dictionary, classifier) before the first real post.
+    engine.analyze("预热：你好，加微信 abc123 http://example.com")
+    return engine
 
 
 def install(context: WorkerContext) -> None:
