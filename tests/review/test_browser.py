@@ -61,9 +61,15 @@ def browser() -> Iterator[Callable[[], object]]:
         profiles.append(profile)
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM
-        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                    "--disable-background-networking", "--disable-dev-shm-usage",
-                    f"--user-data-dir={profile}", "--window-size=1400,1000"):  # fmt: skip
+        for arg in (
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-dev-shm-usage",
+            f"--user-data-dir={profile}",
+            "--window-size=1400,1000",
+        ):
             options.add_argument(arg)
         driver = webdriver.Chrome(service=Service(DRIVER), options=options)
         driver.set_page_load_timeout(30)
@@ -123,11 +129,20 @@ def test_reviewers_work_the_queue_by_keyboard(
 
     tenant = make_tenant().tenant
     weapons = "出售仿真手枪和子弹，价格私聊，加微信 abc12345 详谈。"
-    top = make_post(tenant, weapons, hits=[
-        hit(weapons, "手枪", "prohibited_items", "block"), hit(weapons, "加微信", "illicit_ads")],
-        categories=[{"code": "prohibited_items", "score": 0.91, "source": "classifier"},
-                    {"code": "illicit_ads", "score": 0.64, "source": "classifier"}],
-        author="seller-7", context={"thread": "二手交易区", "parent": "有人出枪吗？"})  # fmt: skip
+    top = make_post(
+        tenant,
+        weapons,
+        hits=[
+            hit(weapons, "手枪", "prohibited_items", "block"),
+            hit(weapons, "加微信", "illicit_ads"),
+        ],
+        categories=[
+            {"code": "prohibited_items", "score": 0.91, "source": "classifier"},
+            {"code": "illicit_ads", "score": 0.64, "source": "classifier"},
+        ],
+        author="seller-7",
+        context={"thread": "二手交易区", "parent": "有人出枪吗？"},
+    )
     gamble = "在线百家乐，首充送彩金"
     second = make_post(tenant, gamble, hits=[hit(gamble, "百家乐", "gambling")])
     third = make_post(
@@ -191,9 +206,22 @@ def test_escalate_and_reveal_from_the_keyboard(
 
     tenant = make_tenant().tenant
     text = "卖身份证，电话13812345678"
-    post = make_post(tenant, text, hits=[hit(text, "卖身份证", "privacy")], findings=[{
-        "kind": "mobile", "category": "privacy", "severity": "review",
-        "start": text.index("138"), "end": len(text), "text": "13812345678", "detail": ""}])  # fmt: skip
+    post = make_post(
+        tenant,
+        text,
+        hits=[hit(text, "卖身份证", "privacy")],
+        findings=[
+            {
+                "kind": "mobile",
+                "category": "privacy",
+                "severity": "review",
+                "start": text.index("138"),
+                "end": len(text),
+                "text": "13812345678",
+                "detail": "",
+            }
+        ],
+    )
     make_account(tenant, username="cara")
     driver = browser()
     _login(driver, live_server, "cara")

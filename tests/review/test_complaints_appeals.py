@@ -21,8 +21,14 @@ def complain(client, tenant, **body):
 def test_duplicate_complaints_raise_priority_not_items(runtime, client, make_tenant, make_post):
     t = make_tenant()
     post = make_post(t.tenant, "正常的二手手机转让", action="allow", external_id="p-1")
-    first = complain(client, t, moderation_id=post.submission_id, category="fraud",
-                     description="骗子", reporter_id="u1")  # fmt: skip
+    first = complain(
+        client,
+        t,
+        moderation_id=post.submission_id,
+        category="fraud",
+        description="骗子",
+        reporter_id="u1",
+    )
     assert first.status_code == 201, first.text
     second = complain(client, t, external_id="p-1", category="fraud", reporter_id="u2")
     third = complain(client, t, external_id="p-1", category="abuse", reporter_id="u3")
@@ -124,14 +130,17 @@ def test_appeals_are_for_removed_posts_and_not_repeated(
 ):
     t = make_tenant()
     live = make_post(t.tenant, "普通内容", action="allow")
-    refused = client.post("/v1/appeals", json={"moderation_id": live.submission_id},
-                          headers=t.headers)  # fmt: skip
+    refused = client.post(
+        "/v1/appeals", json={"moderation_id": live.submission_id}, headers=t.headers
+    )
     assert refused.status_code == 409 and refused.json["field"] == "moderation_id"
     blocked = make_post(t.tenant, "引擎直接拦截的内容", action="block")
-    first = client.post("/v1/appeals", json={"moderation_id": blocked.submission_id},
-                        headers=t.headers)  # fmt: skip
-    again = client.post("/v1/appeals", json={"moderation_id": blocked.submission_id},
-                        headers=t.headers)  # fmt: skip
+    first = client.post(
+        "/v1/appeals", json={"moderation_id": blocked.submission_id}, headers=t.headers
+    )
+    again = client.post(
+        "/v1/appeals", json={"moderation_id": blocked.submission_id}, headers=t.headers
+    )
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json["id"] == first.json["id"] and again.json["duplicate"] is True
     senior = make_account(t.tenant, "senior")

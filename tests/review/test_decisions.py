@@ -33,23 +33,35 @@ def test_removal_has_every_effect(runtime, held, make_account):
     with runtime.sessions() as s:
         leases.claim(s, alice, post.item_id, 300)
         decisions.decide(
-            s, alice, post.item_id, "remove",
-            category="prohibited_items", reason="Selling weapons", note="clear case",
-        )  # fmt: skip
+            s,
+            alice,
+            post.item_id,
+            "remove",
+            category="prohibited_items",
+            reason="Selling weapons",
+            note="clear case",
+        )
         s.commit()
     with runtime.sessions() as s:
         item = s.get(ReviewItem, post.item_id)
         assert (item.status, item.decision, item.decided_by, item.open_key) == (
-            "closed", "remove", alice.id, None,
-        )  # fmt: skip
+            "closed",
+            "remove",
+            alice.id,
+            None,
+        )
         assert s.get(Submission, post.submission_id).action == "block"
         event = s.scalar(select(ReviewEvent).where(ReviewEvent.kind == "decided"))
         assert (event.previous_status, event.new_status, event.actor_name) == (
-            "review", "block", "alice",
-        )  # fmt: skip
+            "review",
+            "block",
+            "alice",
+        )
         assert (event.reason, event.note, event.category) == (
-            "Selling weapons", "clear case", "prohibited_items",
-        )  # fmt: skip
+            "Selling weapons",
+            "clear case",
+            "prohibited_items",
+        )
         statement = item.statement
         assert statement["decision"] == "remove" and statement["action"] == "block"
         assert statement["category"] == "prohibited_items"
@@ -94,8 +106,12 @@ def test_the_effects_get_the_decision(runtime, held, make_account, monkeypatch):
         s.commit()
     (_session, submission, decision, reviewer, category, reason, statement) = calls[0]
     assert (submission.id, decision, reviewer, category, reason) == (
-        post.submission_id, "remove", "alice2", "fraud", "scam",
-    )  # fmt: skip
+        post.submission_id,
+        "remove",
+        "alice2",
+        "fraud",
+        "scam",
+    )
     assert statement["reason"] == "scam"
 
 
@@ -117,9 +133,8 @@ def test_nobody_decides_an_item_someone_else_holds(runtime, held, make_account):
     with runtime.sessions() as s:
         leases.claim(s, alice, post.item_id, 300)
         s.commit()
-    with runtime.sessions() as s:
-        with pytest.raises(Conflict):
-            decisions.decide(s, bob, post.item_id, "approve")
+    with runtime.sessions() as s, pytest.raises(Conflict):
+        decisions.decide(s, bob, post.item_id, "approve")
     with runtime.sessions() as s:
         decisions.decide(s, alice, post.item_id, "approve")
         s.commit()

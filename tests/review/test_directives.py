@@ -30,9 +30,14 @@ def test_terms_match_disguised_forms_on_original_spans():
 def _directive(runtime, account, mode: str, days: int = 7, terms=("蓝鲸游戏",)) -> str:
     with runtime.sessions() as s:
         d = directives.create_directive(
-            s, account, reference="网信办〔2026〕7号", terms=list(terms),
-            category="violence", days=days, mode=mode,
-        )  # fmt: skip
+            s,
+            account,
+            reference="网信办〔2026〕7号",
+            terms=list(terms),
+            category="violence",
+            days=days,
+            mode=mode,
+        )
         s.commit()
         return d.id
 
@@ -50,7 +55,7 @@ def posts(make_tenant, make_post):
 
 
 def test_a_queue_sweep_queues_recent_matches(runtime, posts, make_account):
-    tenant, recent, old, clean = posts
+    tenant, recent, _old, _clean = posts
     admin = make_account(tenant, "admin")
     directive_id = _directive(runtime, admin, "queue")
     summary = directives.run_sweep(runtime.sessions, directive_id)
@@ -59,8 +64,10 @@ def test_a_queue_sweep_queues_recent_matches(runtime, posts, make_account):
     with runtime.sessions() as s:
         item = s.scalar(select(ReviewItem))
         assert (item.submission_id, item.source, item.directive_id) == (
-            recent.submission_id, "directive", directive_id,
-        )  # fmt: skip
+            recent.submission_id,
+            "directive",
+            directive_id,
+        )
         assert item.extra_hits[0]["text"] == "蓝 鲸 游 戏"
         d = s.get(Directive, directive_id)
         assert (d.sweep_status, d.sweep_done, d.sweep_total) == ("done", 2, 2)
@@ -82,8 +89,10 @@ def test_a_remove_sweep_takes_posts_down(runtime, posts, make_account):
     with runtime.sessions() as s:
         actions = {p.id: p.action for p in s.scalars(select(Submission))}
         assert actions == {
-            recent.submission_id: "block", old.submission_id: "block", clean.submission_id: "allow",
-        }  # fmt: skip
+            recent.submission_id: "block",
+            old.submission_id: "block",
+            clean.submission_id: "allow",
+        }
         events = s.scalars(select(ReviewEvent).where(ReviewEvent.kind == "directive_removed"))
         assert {e.submission_id for e in events} == {recent.submission_id, old.submission_id}
         deliveries = s.scalars(select(WebhookDelivery)).all()
@@ -94,7 +103,7 @@ def test_a_remove_sweep_takes_posts_down(runtime, posts, make_account):
 
 
 def test_the_sweep_runs_as_an_rq_job(runtime, posts, make_account):
-    tenant, recent, *_ = posts
+    tenant, *_ = posts
     admin = make_account(tenant, "admin")
     directive_id = _directive(runtime, admin, "queue")
     job_id = jobs.enqueue_sweep(runtime.redis, directive_id)

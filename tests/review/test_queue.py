@@ -35,11 +35,19 @@ def test_it_orders_by_severity_then_age(runtime, make_tenant, make_post, make_ac
     tenant = make_tenant().tenant
     now = utcnow()
     text = "出售手枪和子弹"
-    old_spam = make_post(tenant, "广告广告", hits=[hit("广告广告", "广告", "spam")],
-                         created_at=now - timedelta(hours=3))  # fmt: skip
+    old_spam = make_post(
+        tenant,
+        "广告广告",
+        hits=[hit("广告广告", "广告", "spam")],
+        created_at=now - timedelta(hours=3),
+    )
     weapons = make_post(tenant, text, hits=[hit(text, "手枪", "prohibited_items", "block")])
-    older_spam = make_post(tenant, "刷单广告", hits=[hit("刷单广告", "广告", "spam")],
-                           created_at=now - timedelta(hours=5))  # fmt: skip
+    older_spam = make_post(
+        tenant,
+        "刷单广告",
+        hits=[hit("刷单广告", "广告", "spam")],
+        created_at=now - timedelta(hours=5),
+    )
     reviewer = make_account(tenant)
     with runtime.sessions() as s:
         entries = queue.open_items(s, reviewer, sla_minutes=60, now=now)

@@ -19,15 +19,19 @@ def test_login_locks_after_five_failures(app, make_tenant, make_account, runtime
     client = app.test_client()
     token = csrf_of(client.get("/review/login").text)
     for _ in range(5):
-        bad = client.post("/review/login", data={"username": "dora", "password": "wrong-password",
-                                                 "csrf_token": token})  # fmt: skip
+        bad = client.post(
+            "/review/login",
+            data={"username": "dora", "password": "wrong-password", "csrf_token": token},
+        )
         assert bad.status_code == 401 and "wrong username or password" in bad.text
     with runtime.sessions() as s:
         account = s.scalar(select(ReviewerAccount).where(ReviewerAccount.username == "dora"))
         assert account.locked_until is not None
         assert account.password_hash.startswith("$argon2id$")
-    locked = client.post("/review/login", data={"username": "dora", "password": "correct horse battery",
-                                                "csrf_token": token})  # fmt: skip
+    locked = client.post(
+        "/review/login",
+        data={"username": "dora", "password": "correct horse battery", "csrf_token": token},
+    )
     assert locked.status_code == 401 and "locked" in locked.text
     assert client.get("/review/queue").status_code == 302
 
@@ -81,18 +85,29 @@ def test_a_reviewer_never_sees_another_tenants_item(make_tenant, make_account, m
     client = login(make_account(ours).username)
     assert client.get(f"/review/items/{foreign.item_id}").status_code == 404
     assert foreign.item_id not in client.get("/review/queue").text
-    decided = client.post(f"/review/items/{foreign.item_id}/decide",
-                          data={"csrf_token": client.csrf, "decision": "approve"})  # fmt: skip
+    decided = client.post(
+        f"/review/items/{foreign.item_id}/decide",
+        data={"csrf_token": client.csrf, "decision": "approve"},
+    )
     assert decided.status_code == 302
-    assert client.post(f"/review/items/{foreign.item_id}/reveal",
-                       data={"csrf_token": client.csrf}).status_code == 404  # fmt: skip
+    assert (
+        client.post(
+            f"/review/items/{foreign.item_id}/reveal", data={"csrf_token": client.csrf}
+        ).status_code
+        == 404
+    )
 
 
 def test_the_item_page_highlights_and_masks(make_tenant, make_account, make_post, login):
     tenant = make_tenant().tenant
-    post = make_post(tenant, TEXT, hits=[hit(TEXT, "手枪", "prohibited_items", "block")],
-                     findings=[finding(TEXT, "13812345678")], author="author-42",
-                     categories=[{"code": "prohibited_items", "score": 0.93, "source": "classifier"}])  # fmt: skip
+    post = make_post(
+        tenant,
+        TEXT,
+        hits=[hit(TEXT, "手枪", "prohibited_items", "block")],
+        findings=[finding(TEXT, "13812345678")],
+        author="author-42",
+        categories=[{"code": "prohibited_items", "score": 0.93, "source": "classifier"}],
+    )
     make_post(tenant, "以前被封的帖子", action="block", author="author-42")
     client = login(make_account(tenant).username)
     page = client.get(f"/review/items/{post.item_id}")
@@ -111,8 +126,10 @@ def test_reveal_is_audited(runtime, make_tenant, make_account, make_post, login)
     account = make_account(tenant, username="erin")
     client = login("erin")
     client.get(f"/review/items/{post.item_id}")
-    response = client.post(f"/review/items/{post.item_id}/reveal",
-                           data={"csrf_token": client.csrf, "purpose": "check contact"})  # fmt: skip
+    response = client.post(
+        f"/review/items/{post.item_id}/reveal",
+        data={"csrf_token": client.csrf, "purpose": "check contact"},
+    )
     assert response.json == {"findings": ["13812345678"], "author": "author-42"}
     with runtime.sessions() as s:
         event = s.scalar(select(ReviewEvent).where(ReviewEvent.kind == "revealed"))
@@ -131,14 +148,26 @@ def test_deciding_opens_the_next_item(runtime, make_tenant, make_account, make_p
         .headers["Location"]
         .endswith(first.item_id)
     )
-    response = client.post(f"/review/items/{first.item_id}/decide", data={
-        "csrf_token": client.csrf, "decision": "remove", "category": "prohibited_items",
-        "reason": "Prohibited content in this category", "note": "",
-    })  # fmt: skip
+    response = client.post(
+        f"/review/items/{first.item_id}/decide",
+        data={
+            "csrf_token": client.csrf,
+            "decision": "remove",
+            "category": "prohibited_items",
+            "reason": "Prohibited content in this category",
+            "note": "",
+        },
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith(second.item_id)
-    approve = client.post(f"/review/items/{second.item_id}/decide", data={
-        "csrf_token": client.csrf, "decision": "approve", "category": "fraud", "reason": "x",
-    })  # fmt: skip
+    approve = client.post(
+        f"/review/items/{second.item_id}/decide",
+        data={
+            "csrf_token": client.csrf,
+            "decision": "approve",
+            "category": "fraud",
+            "reason": "x",
+        },
+    )
     assert approve.headers["Location"].endswith("/review/queue")
     assert "The queue is empty" in client.get("/review/queue").text
     with runtime.sessions() as s:
@@ -155,8 +184,9 @@ def test_a_second_reviewer_gets_a_409_on_a_held_item(make_tenant, make_account, 
     assert alice.get(f"/review/items/{post.item_id}").status_code == 200
     assert bob.get(f"/review/items/{post.item_id}").status_code == 409
     assert post.item_id not in bob.get("/review/queue").text
-    released = alice.post(f"/review/items/{post.item_id}/release",
-                          data={"csrf_token": alice.csrf, "beacon": "1"})  # fmt: skip
+    released = alice.post(
+        f"/review/items/{post.item_id}/release", data={"csrf_token": alice.csrf, "beacon": "1"}
+    )
     assert released.status_code == 204
     assert bob.get(f"/review/items/{post.item_id}").status_code == 200
 
@@ -165,9 +195,15 @@ def test_dashboard_draws_charts(runtime, make_tenant, make_account, make_post, l
     t = make_tenant()
     post = make_post(t.tenant, TEXT, hits=[hit(TEXT, "手枪", "prohibited_items")])
     reviewer = login(make_account(t.tenant, username="fay").username)
-    reviewer.post(f"/review/items/{post.item_id}/decide", data={
-        "csrf_token": reviewer.csrf, "decision": "remove", "category": "prohibited_items",
-        "reason": "weapons"})  # fmt: skip
+    reviewer.post(
+        f"/review/items/{post.item_id}/decide",
+        data={
+            "csrf_token": reviewer.csrf,
+            "decision": "remove",
+            "category": "prohibited_items",
+            "reason": "weapons",
+        },
+    )
     make_post(t.tenant, "新的待审内容")
     client.post("/v1/complaints", json={"text": "骚扰信息", "category": "abuse"}, headers=t.headers)
     page = login(make_account(t.tenant, "senior").username).get("/review/dashboard")
@@ -183,22 +219,52 @@ def test_an_admin_records_a_directive_and_creates_users(
 ):
     tenant = make_tenant().tenant
     admin = login(make_account(tenant, "admin").username)
-    response = admin.post("/review/directives", data={
-        "csrf_token": admin.csrf, "reference": "REF-1", "terms": "蓝鲸游戏\n死亡挑战",
-        "category": "violence", "days": "7", "mode": "queue"})  # fmt: skip
+    response = admin.post(
+        "/review/directives",
+        data={
+            "csrf_token": admin.csrf,
+            "reference": "REF-1",
+            "terms": "蓝鲸游戏\n死亡挑战",
+            "category": "violence",
+            "days": "7",
+            "mode": "queue",
+        },
+    )
     assert response.status_code == 302
     with runtime.sessions() as s:
         directive = s.scalar(select(Directive))
         assert directive.terms == ["蓝鲸游戏", "死亡挑战"] and directive.sweep_job_id
     progress = admin.get(response.headers["Location"] + ".json")
     assert progress.json["status"] == "pending"
-    bad = admin.post("/review/directives", data={"csrf_token": admin.csrf, "reference": "R",
-                                                 "terms": "x", "category": "c", "days": "-1",
-                                                 "mode": "queue"})  # fmt: skip
+    bad = admin.post(
+        "/review/directives",
+        data={
+            "csrf_token": admin.csrf,
+            "reference": "R",
+            "terms": "x",
+            "category": "c",
+            "days": "-1",
+            "mode": "queue",
+        },
+    )
     assert bad.status_code == 400 and "days" in bad.text
-    created = admin.post("/review/users", data={"csrf_token": admin.csrf, "username": "newbie",
-                                                "role": "reviewer", "password": "long enough pw"})  # fmt: skip
+    created = admin.post(
+        "/review/users",
+        data={
+            "csrf_token": admin.csrf,
+            "username": "newbie",
+            "role": "reviewer",
+            "password": "long enough pw",
+        },
+    )
     assert created.status_code == 302
-    weak = admin.post("/review/users", data={"csrf_token": admin.csrf, "username": "weak",
-                                             "role": "reviewer", "password": "short"})  # fmt: skip
+    weak = admin.post(
+        "/review/users",
+        data={
+            "csrf_token": admin.csrf,
+            "username": "weak",
+            "role": "reviewer",
+            "password": "short",
+        },
+    )
     assert weak.status_code == 400 and "password" in weak.text

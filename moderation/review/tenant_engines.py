@@ -1,0 +1,51 @@
+"""Per-tenant engines for workers: the shared engine plus the tenant's active directive terms.
+
+A directive (Art. 50) adds terms to one tenant's runtime lexicon. Workers keep one engine per
+tenant with directives, built with `Engine.with_extra_terms` and rebuilt only when the tenant's
+active terms change; tenants without directives use the shared engine unchanged. The verdict's
+lexicon version then names the combined lexicon, so decisions stay reproducible.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from moderation.review.directives import active_terms
+
+
+def terms_version(terms: list[dict[str, str]]) -> str:
+    """A short hash of a tenant's active directive terms (empty string when none)."""
+    if not terms:
+        return ""
+    lines = sorted(f"{t['term']}\t{t['category']}\t{t['severity']}" for t in terms)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+
+
+class TenantEngines:
+    """Engines by tenant, built lazily from a base engine and cached per terms version."""
+
+    def __init__(self, base: Any) -> None:
+        self.base = base
+        self._cache: dict[str, tuple[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def for_tenant(self, session: Session, tenant_id: str) -> Any:
+        """The engine to analyse this tenant's posts with (the base one when no directives)."""
+        terms = active_terms(session, tenant_id)
+        version = terms_version(terms)
+        if not version:
+            return self.base
+        cached = self._cache.get(tenant_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        with self._lock:
+            cached = self._cache.get(tenant_id)
+            if cached is None or cached[0] != version:
+                entries = [(t["term"], t["category"], t["severity"]) for t in terms]
+                cached = (version, self.base.with_extra_terms(entries))
+                self._cache[tenant_id] = cached
+        return cached[1]

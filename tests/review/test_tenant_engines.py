@@ -1,0 +1,45 @@
+"""Workers analyse a tenant's new posts with its active directive terms added to the lexicon."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation.review import directives
+from moderation.review.tenant_engines import TenantEngines
+
+
+@pytest.fixture(scope="module")
+def base_engine(tmp_path_factory):
+    from moderation.engine import load_engine
+
+    folder = tmp_path_factory.mktemp("lex")
+    (folder / "tiny.txt").write_text("赌博\tgambling\tblock\n", encoding="utf-8")
+    return load_engine(lexicon_paths=[folder], use_classifier=False)
+
+
+def test_directive_terms_reach_only_their_tenant(runtime, base_engine, make_tenant, make_account):
+    ours, theirs = make_tenant().tenant, make_tenant().tenant
+    admin = make_account(ours, "admin")
+    engines = TenantEngines(base_engine)
+    text = "大家来玩蓝鲸游戏"
+    with runtime.sessions() as s:
+        assert engines.for_tenant(s, ours.id) is base_engine
+        directives.create_directive(
+            s,
+            admin,
+            reference="R-1",
+            terms=["蓝鲸游戏"],
+            category="violence",
+            days=7,
+            mode="remove",
+        )
+        s.commit()
+        engine = engines.for_tenant(s, ours.id)
+        assert engines.for_tenant(s, ours.id) is engine, "cached while the terms are unchanged"
+        analysis = engine.analyze(text)
+        assert [(h.term, h.category, h.severity) for h in analysis.hits] == [
+            ("蓝鲸游戏", "violence", "block")
+        ]
+        assert analysis.lexicon_version != base_engine.lexicon_version
+        assert engines.for_tenant(s, theirs.id).analyze(text).hits == ()
+        assert [h.term for h in engine.analyze("赌博").hits] == ["赌博"], "base terms remain"
