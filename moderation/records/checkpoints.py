@@ -30,13 +30,13 @@ __all__ = [
 
 
 def create(session: Session, tenant_id: str, signer: Signer) -> Checkpoint | None:
-    """Sign the tenant's current head unless it is already checkpointed (caller commits)."""
+    """Sign the tenant's current head; None when it is empty or already checkpointed."""
     head = session.get(ChainHead, tenant_id)
     if head is None or head.seq == 0:
         return None
     latest = latest_for(session, tenant_id)
     if latest is not None and latest.seq == head.seq and latest.key_id == signer.key_id:
-        return latest
+        return None
     created = utcnow()
     signed = statement(tenant_id, head.seq, head.head_hash, iso(created), signer.key_id)
     cp = Checkpoint(
