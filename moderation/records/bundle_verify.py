@@ -65,9 +65,8 @@ def verify_bundle(path: Path, public_key: Ed25519PublicKey) -> BundleReport:
             return report
         report.manifest = manifest
         _check_files(zf, names, manifest, report)
-        hashes = _check_chain(zf, manifest, public_key, report) if "chain.jsonl" in names else None
-        if hashes is not None and "records.jsonl" in names:
-            _check_records(zf, manifest, hashes, report)
+        if {"chain.jsonl", "records.jsonl"} <= names:
+            _walk(zf, manifest, public_key, report)
     return report
 
 
@@ -119,82 +118,113 @@ def _lines(handle: IO[bytes]) -> Iterator[tuple[int, Any]]:
             yield number, None
 
 
-def _check_chain(
-    zf: zipfile.ZipFile,
-    manifest: dict[str, Any],
-    public_key: Ed25519PublicKey,
-    report: BundleReport,
-) -> dict[int, str] | None:
-    """Walk chain.jsonl; returns {seq: (body_sha256, record hash)} keys for exported seqs."""
+@dataclass
+class _Records:
+    """A cursor over records.jsonl, in file order."""
+
+    lines: Iterator[tuple[int, Any]]
+    report: BundleReport
+    current: tuple[int, dict[str, Any]] | None = None
+
+    def advance(self) -> None:
+        for number, line in self.lines:
+            if isinstance(line, dict) and isinstance(line.get("body"), str):
+                self.report.records += 1
+                self.current = (number, line)
+                return
+            self.report.add(f"records.jsonl line {number}: not a record object")
+        self.current = None
+
+    def seq(self) -> int | None:
+        if self.current is None:
+            return None
+        value = self.current[1].get("seq")
+        return value if isinstance(value, int) else -1
+
+
+def _check_checkpoint_signatures(
+    manifest: dict[str, Any], public_key: Ed25519PublicKey, report: BundleReport
+) -> dict[int, dict[str, Any]]:
     chain = manifest.get("chain") or {}
-    first, last = int(chain.get("first_seq") or 0), int(chain.get("last_seq") or 0)
-    report.segment = (first, last)
+    if chain.get("tenant_id") != (manifest.get("tenant") or {}).get("id"):
+        report.add("manifest.json: the chain segment belongs to another tenant")
     cps = {int(cp.get("seq", -1)): cp for cp in manifest.get("checkpoints") or []}
     for cp in cps.values():
         if cp.get("tenant_id") != chain.get("tenant_id") or not verify_checkpoint_dict(
             cp, public_key
         ):
             report.add(f"manifest.json: checkpoint at seq {cp.get('seq')} has a bad signature")
+    report.checkpoints = len(cps)
+    return cps
+
+
+def _walk(
+    zf: zipfile.ZipFile,
+    manifest: dict[str, Any],
+    public_key: Ed25519PublicKey,
+    report: BundleReport,
+) -> None:
+    """Walk chain.jsonl and records.jsonl together (both in seq order; bounded memory)."""
+    chain = manifest.get("chain") or {}
+    first, last = int(chain.get("first_seq") or 0), int(chain.get("last_seq") or 0)
+    report.segment = (first, last)
+    cps = _check_checkpoint_signatures(manifest, public_key, report)
+    tenant_id = (manifest.get("tenant") or {}).get("id")
     prev, expected = str(chain.get("start_prev_hash")), first
-    body_hashes: dict[int, str] = {}
-    with zf.open("chain.jsonl") as handle:
-        for number, entry in _lines(handle):
+    with zf.open("chain.jsonl") as chain_file, zf.open("records.jsonl") as records_file:
+        records = _Records(_lines(records_file), report)
+        records.advance()
+        for number, entry in _lines(chain_file):
             if not isinstance(entry, dict) or entry.get("seq") != expected:
                 report.add(f"chain.jsonl line {number}: expected seq {expected}")
-                return None
-            body_hashes[expected] = str(entry.get("body_sha256"))
-            prev = link_hash(prev, str(entry.get("body_sha256")))
+                return
+            body_sha = str(entry.get("body_sha256"))
+            before, prev = prev, link_hash(prev, body_sha)
             if expected in cps and cps[expected].get("head_hash") != prev:
-                report.add(
-                    f"chain.jsonl: chain does not reach the signed checkpoint at seq {expected}"
+                report.add(f"chain.jsonl: does not reach the signed checkpoint at seq {expected}")
+            while records.current is not None and (records.seq() or 0) <= expected:
+                rec_number, line = records.current
+                problem = (
+                    _record_problem(line, tenant_id, body_sha, before, prev)
+                    if records.seq() == expected
+                    else "seq: out of order, repeated or outside the chain segment"
                 )
+                if problem:
+                    report.add(
+                        f"records.jsonl line {rec_number} (seq {line.get('seq')}): {problem}"
+                    )
+                records.advance()
             expected += 1
+        while records.current is not None:
+            rec_number, line = records.current
+            report.add(
+                f"records.jsonl line {rec_number}: seq {line.get('seq')} is outside the "
+                "chain segment"
+            )
+            records.advance()
     if first and expected - 1 != last:
         report.add(f"chain.jsonl: segment ends at seq {expected - 1}, manifest says {last}")
     if prev != chain.get("end_hash"):
         report.add("chain.jsonl: recomputed end hash differs from the manifest's end_hash")
-    report.checkpoints = len(cps)
-    return body_hashes
-
-
-def _check_records(
-    zf: zipfile.ZipFile,
-    manifest: dict[str, Any],
-    body_hashes: dict[int, str],
-    report: BundleReport,
-) -> None:
-    tenant_id = (manifest.get("tenant") or {}).get("id")
-    last_seq = 0
-    with zf.open("records.jsonl") as handle:
-        for number, line in _lines(handle):
-            where = f"records.jsonl line {number}"
-            if not isinstance(line, dict) or not isinstance(line.get("body"), str):
-                report.add(f"{where}: not a record object")
-                continue
-            report.records += 1
-            problem = _record_problem(line, tenant_id, body_hashes, last_seq)
-            if problem:
-                report.add(f"{where} (seq {line.get('seq')}): {problem}")
-            last_seq = int(line.get("seq") or 0)
-    expected = (manifest.get("counts") or {}).get("records")
-    if expected != report.records:
-        report.add(f"records.jsonl: {report.records} records, the manifest says {expected}")
+    wanted = (manifest.get("counts") or {}).get("records")
+    if wanted != report.records:
+        report.add(f"records.jsonl: {report.records} records, the manifest says {wanted}")
 
 
 def _record_problem(
-    line: dict[str, Any], tenant_id: str | None, body_hashes: dict[int, str], last_seq: int
+    line: dict[str, Any], tenant_id: str | None, body_sha: str, prev: str, record_hash: str
 ) -> str | None:
+    """What is wrong with one exported record, given its chain position; None when fine."""
     body, problem = parse_body(line["body"])
     if body is None:
         return f"body: {problem}"
-    seq = body.get("seq")
-    if seq != line.get("seq") or not isinstance(seq, int) or seq <= last_seq:
-        return "seq: out of order or differs from the body"
+    if body.get("seq") != line.get("seq"):
+        return "seq: differs from the body"
     if body.get("tenant_id") != tenant_id:
         return "body: tenant_id is not the exported tenant"
-    if body_hashes.get(seq) != sha256_hex(line["body"]):
+    if sha256_hex(line["body"]) != body_sha:
         return "body: SHA-256 is not the one on the chain segment (record edited)"
-    if link_hash(str(line.get("prev_hash")), body_hashes[seq]) != line.get("record_hash"):
+    if line.get("prev_hash") != prev or line.get("record_hash") != record_hash:
         return "record_hash/prev_hash: do not match the chain"
     for name in ("content", "title", "personal"):
         value = line.get(name)

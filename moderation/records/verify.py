@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -203,9 +202,3 @@ def verify_all(
     ids = set(session.scalars(select(ChainHead.tenant_id)))
     ids |= set(session.scalars(select(EvidenceRecord.tenant_id).distinct()))
     return [verify_tenant(session, tid, public_key) for tid in sorted(ids)]
-
-
-def body_of(record: EvidenceRecord) -> dict[str, Any]:
-    """A record's parsed body."""
-    parsed: dict[str, Any] = json.loads(record.body)
-    return parsed

@@ -238,3 +238,31 @@ def test_a_file_that_is_not_a_zip_is_named(tmp_path, signer):
     path = tmp_path / "x.zip"
     path.write_bytes(b"not a zip")
     assert "not a readable zip" in verify_bundle(path, signer.public_key).problems[0]
+
+
+def test_an_empty_export_verifies(runtime, session, tenant_id, signer, tmp_path):
+    make_block(session, tenant_id)
+    session.commit()
+    out = _export(runtime, session, tenant_id, signer, tmp_path, category="terrorism")
+    report = verify_bundle(out, signer.public_key)
+    assert report.ok, report.problems
+    assert report.records == 0 and _lines(out) == []
+
+
+def test_a_resigned_relinked_record_is_caught(bundle, signer, tmp_path):
+    from moderation.records.canonical import link_hash, sha256_hex
+
+    lines = _lines(bundle)
+    lines[1]["prev_hash"] = "f" * 64  # re-link it elsewhere, with a self-consistent hash
+    lines[1]["record_hash"] = link_hash(lines[1]["prev_hash"], sha256_hex(lines[1]["body"]))
+    forged = _rewrite(bundle, tmp_path / "forged.zip", {"records.jsonl": _jsonl(lines)})
+    problems = verify_bundle(_resign(forged, signer), signer.public_key).problems
+    assert problems == [
+        "records.jsonl line 2 (seq 2): record_hash/prev_hash: do not match the chain"
+    ]
+    twice = _jsonl(_lines(bundle) + _lines(bundle)[:1])
+    duplicated = _rewrite(bundle, tmp_path / "dup.zip", {"records.jsonl": twice})
+    problems = verify_bundle(_resign(duplicated, signer), signer.public_key).problems
+    assert problems[0] == (
+        "records.jsonl line 6 (seq 1): seq: out of order, repeated or outside the chain segment"
+    )
