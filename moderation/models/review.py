@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from moderation.models.base import ID, Base, JSONType, UTCDateTime, new_id, utcnow
+
+if TYPE_CHECKING:
+    from moderation.models.submission import Submission
 
 
 class ReviewerAccount(Base):
@@ -74,6 +77,8 @@ class ReviewItem(Base):
     category: Mapped[str | None] = mapped_column(String(64))
     #: The statement of reasons sent to the platform for the author.
     statement: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+    post: Mapped[Submission] = relationship(viewonly=True)
 
 
 class ReviewEvent(Base):

@@ -52,7 +52,10 @@ def stacked_bars(
                 f'class="tick" text-anchor="middle">{escape(column)}</text>'
             )
     parts.append(_legend(keys, width, height, legend_h))
-    return _svg(width, height + legend_h, title, parts)
+    # Shift down so the top axis label is not clipped.
+    return _svg(
+        width, height + legend_h + 12, title, ['<g transform="translate(0,12)">', *parts, "</g>"]
+    )
 
 
 def heatmap(rows: dict[str, dict[str, int]], columns: list[str], title: str) -> Markup:

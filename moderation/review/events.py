@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Mapper, Session
 
 from moderation.models.review import ReviewEvent, ReviewItem
+
+
+class AppendOnlyError(RuntimeError):
+    """Something tried to change or delete a logged review event."""
+
+
+@event.listens_for(ReviewEvent, "before_update")
+@event.listens_for(ReviewEvent, "before_delete")
+def _refuse_change(_mapper: Mapper[ReviewEvent], _conn: Any, target: ReviewEvent) -> None:
+    """The log is append-only: corrections are new events, never edits."""
+    raise AppendOnlyError(f"review event {target.id} is append-only")
 
 
 def record(

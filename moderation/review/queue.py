@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from moderation.models.base import utcnow
 from moderation.models.review import ReviewerAccount, ReviewItem
@@ -175,6 +175,16 @@ class QueueEntry:
     sla_breached: bool
     band: str
 
+    @property
+    def preview(self) -> str:
+        """The start of the post with personal data masked (the engine's masked text)."""
+        post = self.item.post
+        verdict = post.verdict if post is not None else None
+        text = verdict.masked_text if verdict is not None and verdict.masked_text else None
+        if text is None:
+            return "(not scanned: open the item to read it)"
+        return text[:60] + ("…" if len(text) > 60 else "")
+
 
 def open_items(
     session: Session,
@@ -188,6 +198,7 @@ def open_items(
     stmt = (
         select(ReviewItem)
         .where(*available_to(account, now))
+        .options(selectinload(ReviewItem.post).selectinload(Submission.verdict))
         .order_by(ReviewItem.priority.desc(), ReviewItem.created_at, ReviewItem.id)
         .limit(limit)
     )

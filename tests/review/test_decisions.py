@@ -190,3 +190,17 @@ def test_a_decision_marks_the_complaints_handled(runtime, held, make_account):
         complaint = s.scalar(select(Complaint))
         assert (complaint.status, complaint.outcome) == ("handled", "remove")
         assert complaints.complaint_counts(s, tenant.id) == {"accepted": 1, "handled": 1}
+
+
+def test_the_event_log_is_append_only(runtime, held):
+    from moderation.review.events import AppendOnlyError
+
+    with runtime.sessions() as s:
+        event = s.scalar(select(ReviewEvent))
+        event.reason = "rewritten history"
+        with pytest.raises(AppendOnlyError):
+            s.flush()
+        s.rollback()
+        with pytest.raises(AppendOnlyError):
+            s.delete(s.scalar(select(ReviewEvent)))
+            s.flush()
