@@ -33,7 +33,7 @@ _BANK_CARD = re.compile(r"(?<![\d-])(?:\d{4}[ -]?){3}\d{4}(?:[ -]?\d{1,3})?(?![\
 _MOBILE = re.compile(r"(?<![\d+])(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
 _EMAIL = re.compile(r"(?<![\w.+-])[a-z0-9][a-z0-9._%+-]{0,63}@(?:[a-z0-9-]+\.)+[a-z]{2,24}\b")
 
-_SEP = r"[\s:：=＝\-_+、,，.。@]"
+_SEP = r"[\s:：=＝\-_+、,，.。@＠]"
 # (CJK keywords: separator optional, Latin keywords: separator required unless digits follow)
 _HANDLE_WORDS = {
     "wechat": (
@@ -62,7 +62,7 @@ def _handle_pattern(kind: str) -> re.Pattern[str]:
 _HANDLES = {kind: _handle_pattern(kind) for kind in _HANDLE_WORDS}
 _TME = re.compile(r"(?<![a-z0-9.])t\.me/([a-z0-9_]{4,32})", re.IGNORECASE)
 
-_DOT = r"(?:\.|\[\.\]|\(\.\)|。)"
+_DOT = r"(?:\.|\[\.\]|\(\.\)|。|．)"
 _URL = re.compile(
     r"(?:(?:https?|hxxps?)://)?"
     r"((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?" + _DOT + r")+[a-z]{2,24})"
@@ -133,10 +133,10 @@ class _Collector:
 
 # Cheap pre-checks: skip a family of patterns when the text cannot contain one.
 _MAYBE_NUMBER = re.compile(r"\d[\d -]{9,}\d")
-_MAYBE_HANDLE = re.compile(
-    r"微|薇|威|徽|v|wx|q|扣扣|企鹅|电报|飞机|telegram|tg|t\.me", re.IGNORECASE
-)
-_MAYBE_LINK = re.compile(r"@|[a-z0-9](?:\.|\[\.\]|\(\.\)|。)[a-z]")
+# (every handle keyword contains one of these characters; a class search is ~20x cheaper than
+# searching for the keyword alternation)
+_MAYBE_HANDLE = re.compile(r"[微薇威徽vwq扣企电飞t]")
+_MAYBE_LINK = re.compile(r"[a-z0-9](?:[.。．]|\[\.\]|\(\.\))[a-z]|@")
 
 
 def _personal(c: _Collector, text: str) -> None:

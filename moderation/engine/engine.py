@@ -48,8 +48,10 @@ def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 3)
 
 
-def mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
+def mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
     """`text` with every character inside any of `spans` replaced by `MASK`."""
+    if not spans:
+        return text
     chars = list(text)
     for start, end in spans:
         for i in range(start, end):

@@ -79,6 +79,8 @@ _SLOW_RE = re.compile(
 )
 _LOOKALIKE_RE = re.compile("[" + "".join(sorted(set(_LOOKALIKES) - _MULTI_LOOKALIKES)) + "]")
 
+_NON_ALNUM = re.compile(r"[\W_]+")
+
 _T2S = opencc.OpenCC("t2s")
 
 
@@ -140,9 +142,17 @@ def _fast_path(text: str) -> NormalizedText | None:
         return _identity(text, text.lower())
     if _SLOW_RE.search(text):
         return None
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    if len(folded) != len(text) or not unicodedata.is_normalized("NFKC", folded):
-        return None
+    alnum = _NON_ALNUM.sub("", text)
+    if unicodedata.is_normalized("NFKC", alnum):
+        # Only punctuation/symbols (typically full-width ，：！) would change under NFKC; they
+        # are separators to the matcher, so skip the costly full NFKC pass.
+        folded = text.casefold()
+        alnum = alnum.casefold()
+    else:
+        folded = unicodedata.normalize("NFKC", text).casefold()
+        alnum = _NON_ALNUM.sub("", folded)
+    if len(folded) != len(text) or not unicodedata.is_normalized("NFKC", alnum):
+        return None  # (e.g. case folding produced a letter NFKC would change again)
     if _LOOKALIKE_RE.search(folded):
         folded = folded.translate(_LOOKALIKE_TABLE)
     simplified = _t2s(folded)
