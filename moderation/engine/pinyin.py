@@ -31,10 +31,10 @@ _HANZI_TERM = re.compile(_HANZI_CLASS + f"{{2,{MAX_TERM_CHARS}}}")
 
 
 def _toneless(reading: str) -> set[str]:
-    plain = "".join(
-        ch for ch in unicodedata.normalize("NFKD", reading) if not unicodedata.combining(ch)
-    )
-    return {plain, plain.replace("u", "v")} if "ü" in reading else {plain}
+    """Tone marks dropped; ü spelled both u and v (lǜ -> lu, lv)."""
+    decomposed = unicodedata.normalize("NFKD", reading)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return {plain, plain.replace("u", "v")} if "\u0308" in decomposed else {plain}
 
 
 @lru_cache(maxsize=32768)
