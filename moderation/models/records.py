@@ -38,7 +38,7 @@ class EvidenceRecord(Base):
     #: The record a correction, reversal or tombstone refers to.
     refers_to: Mapped[str | None] = mapped_column(ID, index=True)
     #: Category codes as ",a,b," so a LIKE '%,code,%' filter works on every database.
-    categories: Mapped[str] = mapped_column(Text, default=",")
+    categories: Mapped[str] = mapped_column(String(400), default=",")
     author_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: Canonical JSON of the record (no content, no personal data); covered by record_hash.

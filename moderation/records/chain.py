@@ -29,6 +29,8 @@ from moderation.records.canonical import (
 
 KINDS = ("verdict_block", "review_removal", "correction", "reversal", "tombstone")
 BODY_VERSION = 1
+#: Length of EvidenceRecord.categories.
+CATEGORIES_LIMIT = 400
 
 
 @dataclass
@@ -76,6 +78,16 @@ def lock_head(session: Session, tenant_id: str) -> ChainHead:
     return session.execute(query).scalar_one()
 
 
+def fit_categories(codes: list[str], limit: int = CATEGORIES_LIMIT) -> list[str]:
+    """The codes that fit the indexed column (all of them stay in the verdict itself)."""
+    kept: list[str] = []
+    for code in codes:
+        if len(category_field([*kept, code])) > limit:
+            break
+        kept.append(code)
+    return kept
+
+
 def category_field(codes: list[str]) -> str:
     """The `categories` column value for a list of codes (",a,b,")."""
     return "," + "".join(f"{code}," for code in codes)
@@ -121,6 +133,7 @@ def append(session: Session, tenant_id: str, new: NewRecord) -> EvidenceRecord:
     """Append `new` to the tenant's chain (the caller commits); returns the stored record."""
     if new.kind not in KINDS:
         raise ValueError(f"unknown evidence record kind {new.kind!r}")
+    new.categories = fit_categories(new.categories)
     head = lock_head(session, tenant_id)
     seq = head.seq + 1
     record_id = new_id()

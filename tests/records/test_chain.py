@@ -9,6 +9,7 @@ import threading
 import pytest
 from sqlalchemy import select, text, update
 
+from moderation.models.base import utcnow
 from moderation.models.records import ChainHead, EvidenceRecord
 from moderation.records import checkpoints, evidence, verify
 from moderation.records.canonical import GENESIS_HASH, link_hash, sha256_hex
@@ -208,3 +209,14 @@ def test_checkpoints_are_signed_and_checked(session, tenant_id, signer):
     session.expunge_all()
     first = verify.verify_tenant(session, tenant_id, signer.public_key).first_break
     assert first.field == "checkpoint" and "bad signature" in first.problem
+
+
+def test_very_many_categories_fit_the_indexed_column(session, tenant_id):
+    from moderation.records.chain import NewRecord, append, fit_categories
+
+    codes = [f"operator_code_{i:03d}" for i in range(40)]
+    record = append(session, tenant_id, NewRecord("correction", utcnow(), "x", codes))
+    session.commit()
+    assert len(record.categories) <= 400 and json.loads(record.body)["categories"][0] == codes[0]
+    assert fit_categories(["a", "b"]) == ["a", "b"]
+    assert verify.verify_tenant(session, tenant_id, None).ok
