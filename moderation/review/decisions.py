@@ -254,3 +254,36 @@ def latest_statement(session: Session, submission_id: str) -> dict[str, Any] | N
         .order_by(ReviewItem.decided_at.desc())
         .limit(1)
     )
+
+
+def decide_many(
+    session: Session,
+    account: ReviewerAccount,
+    item_ids: list[str],
+    decision: str,
+    *,
+    category: str | None = None,
+    reason: str | None = None,
+    note: str | None = None,
+) -> tuple[list[str], dict[str, str]]:
+    """A senior's bulk action: decide each item on its own; returns (decided ids, {id: why not}).
+
+    Each item is decided in a savepoint, so one held by someone else does not undo the others.
+    """
+    if account.role not in SENIOR_ROLES:
+        raise Forbidden("bulk actions are for seniors")
+    if decision == "escalate":
+        raise ReviewError("bulk actions approve or remove", field="decision")
+    done: list[str] = []
+    skipped: dict[str, str] = {}
+    for item_id in dict.fromkeys(item_ids):
+        try:
+            with session.begin_nested():
+                decide(
+                    session, account, item_id, decision,
+                    category=category, reason=reason, note=note,
+                )  # fmt: skip
+            done.append(item_id)
+        except (Conflict, Forbidden, NotFound) as exc:
+            skipped[item_id] = str(exc)
+    return done, skipped

@@ -49,6 +49,7 @@ def test_every_post_needs_the_csrf_token(make_tenant, make_account, make_post, l
 ROUTES = [
     ("GET", "/review/queue", {"reviewer", "senior"}),
     ("POST", "/review/next", {"reviewer", "senior"}),
+    ("POST", "/review/bulk", {"senior"}),
     ("GET", "/review/dashboard", {"senior", "compliance", "admin"}),
     ("GET", "/review/directives", {"admin", "compliance"}),
     ("POST", "/review/directives", {"admin"}),
@@ -268,3 +269,33 @@ def test_an_admin_records_a_directive_and_creates_users(
         },
     )
     assert weak.status_code == 400 and "password" in weak.text
+
+
+def test_a_senior_removes_in_bulk(runtime, make_tenant, make_account, make_post, login):
+    tenant = make_tenant().tenant
+    posts = [make_post(tenant, f"刷单返利 {i}") for i in range(3)]
+    holder = login(make_account(tenant).username)
+    assert holder.get(f"/review/items/{posts[2].item_id}").status_code == 200
+    senior = login(make_account(tenant, "senior").username)
+    page = senior.get("/review/queue").text
+    assert 'id="bulk-form"' in page
+    response = senior.post(
+        "/review/bulk",
+        data={
+            "csrf_token": senior.csrf,
+            "decision": "remove",
+            "category": "fraud",
+            "reason": "Fraud or scam",
+            "item": [p.item_id for p in posts],
+        },
+    )
+    assert response.status_code == 302
+    assert "2 item(s) decided; 1 skipped" in senior.get("/review/queue").text
+    with runtime.sessions() as s:
+        states = [s.get(ReviewItem, p.item_id).decision for p in posts]
+        assert states == ["remove", "remove", None]
+        assert {s.get(Submission, p.submission_id).action for p in posts[:2]} == {"block"}
+    reviewer = login(make_account(tenant).username)
+    assert 'id="bulk-form"' not in reviewer.get("/review/queue").text
+    denied = reviewer.post("/review/bulk", data={"csrf_token": reviewer.csrf, "item": []})
+    assert denied.status_code == 403

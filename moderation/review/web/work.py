@@ -33,6 +33,7 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/items/<item_id>/skip", view_func=skip_item, methods=["POST"])
     bp.add_url_rule("/items/<item_id>/decide", view_func=decide_item, methods=["POST"])
     bp.add_url_rule("/items/<item_id>/reveal", view_func=reveal, methods=["POST"])
+    bp.add_url_rule("/bulk", view_func=bulk_decide, methods=["POST"])
 
 
 def _lease_seconds() -> int:
@@ -49,6 +50,8 @@ def queue_page() -> ResponseReturnValue:
     entries = queue.open_items(session, me, sla, now)
     return render_template(
         "review/queue.html",
+        reasons=REMOVAL_REASONS,
+        categories=CATEGORY_CODES,
         entries=entries,
         held_by_others=queue.claimed_by_others(session, me, now),
         sla_minutes=sla,
@@ -182,6 +185,30 @@ def decide_item(item_id: str) -> ResponseReturnValue:
     verb = {"approve": "Approved", "remove": "Removed", "escalate": "Escalated"}
     flash(f"{verb.get(form.get('decision', ''), 'Done')}. Next item:", "ok")
     return _go_next(skip=item_id)
+
+
+@requires("senior")
+def bulk_decide() -> ResponseReturnValue:
+    """A senior approves or removes several selected items at once."""
+    session, form = db_session(), request.form
+    removing = form.get("decision") == "remove"
+    try:
+        done, skipped = decisions.decide_many(
+            session,
+            account(),
+            form.getlist("item"),
+            form.get("decision", ""),
+            category=form.get("category") if removing else None,
+            reason=form.get("reason") if removing else None,
+            note=form.get("note"),
+        )
+    except ReviewError as exc:
+        session.rollback()
+        flash(f"Not recorded: {exc}", "error")
+        return redirect(url_for("review.queue_page"))
+    session.commit()
+    flash(f"{len(done)} item(s) decided; {len(skipped)} skipped (held or decided by others).", "ok")
+    return redirect(url_for("review.queue_page"))
 
 
 @requires(*WORK)
