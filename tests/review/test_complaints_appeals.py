@@ -152,3 +152,42 @@ def test_appeals_are_for_removed_posts_and_not_repeated(
         assert s.scalar(select(Appeal.status)) == "upheld"
         statement = s.get(ReviewItem, item.id).statement
         assert statement["appeal"] == {"id": first.json["id"], "outcome": "upheld", "final": True}
+
+
+def test_concurrent_complaints_make_one_item_and_all_count(runtime, make_tenant, make_post):
+    import threading
+
+    from moderation.models.tenant import Tenant
+    from moderation.review.complaints import file_complaint
+
+    t = make_tenant()
+    post = make_post(t.tenant, "可疑的转账请求", action="allow")
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def complain_once(n: int) -> None:
+        try:
+            with runtime.sessions() as s:
+                tenant = s.get(Tenant, t.tenant.id)
+                barrier.wait()
+                file_complaint(
+                    s,
+                    tenant,
+                    category="fraud",
+                    moderation_id=post.submission_id,
+                    reporter_id=f"user-{n}",
+                )
+                s.commit()
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=complain_once, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    with runtime.sessions() as s:
+        items = s.scalars(select(ReviewItem)).all()
+        assert len(items) == 1 and items[0].complaint_count == 8
+        assert s.scalar(select(func.count(Complaint.id))) == 8
