@@ -123,7 +123,9 @@ def decide_pending(
         if not pending:
             return Outcome([], done)
         started = time.monotonic()
-        analyses = _analyze_all(engine, [s.text or "" for s in pending])
+        from moderation.review.tenant_engines import analyze_for_tenants  # + directive terms
+
+        analyses = analyze_for_tenants(session, engine, pending)
         engine_ms = (time.monotonic() - started) * 1000 / len(pending)
         policies: dict[str, Any] = {}
         verdicts = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -49,3 +50,38 @@ class TenantEngines:
                 cached = (version, self.base.with_extra_terms(entries))
                 self._cache[tenant_id] = cached
         return cached[1]
+
+
+_by_base: dict[int, TenantEngines] = {}
+_registry_lock = threading.Lock()
+
+
+def tenant_engines(base: Any) -> TenantEngines:
+    """The process-wide TenantEngines of a base engine (workers load one engine, once)."""
+    found = _by_base.get(id(base))
+    if found is None or found.base is not base:
+        with _registry_lock:
+            found = _by_base.get(id(base))
+            if found is None or found.base is not base:
+                found = _by_base[id(base)] = TenantEngines(base)
+    return found
+
+
+def analyze_for_tenants(session: Session, base: Any, posts: Sequence[Any]) -> list[Any]:
+    """Analyse posts (anything with `tenant_id` and `text`), each with its tenant's engine.
+
+    Posts of one tenant are analysed in one batch; results come back in the posts' order.
+    """
+    engines = tenant_engines(base)
+    by_tenant: dict[str, list[int]] = {}
+    for index, post in enumerate(posts):
+        by_tenant.setdefault(post.tenant_id, []).append(index)
+    results: list[Any] = [None] * len(posts)
+    for tenant_id, indexes in by_tenant.items():
+        engine = engines.for_tenant(session, tenant_id)
+        texts = [posts[i].text or "" for i in indexes]
+        batch = getattr(engine, "analyze_batch", None)
+        analyses = batch(texts) if batch is not None else [engine.analyze(t) for t in texts]
+        for i, analysis in zip(indexes, analyses, strict=True):
+            results[i] = analysis
+    return results

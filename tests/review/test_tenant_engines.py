@@ -43,3 +43,36 @@ def test_directive_terms_reach_only_their_tenant(runtime, base_engine, make_tena
         assert analysis.lexicon_version != base_engine.lexicon_version
         assert engines.for_tenant(s, theirs.id).analyze(text).hits == ()
         assert [h.term for h in engine.analyze("赌博").hits] == ["赌博"], "base terms remain"
+
+
+def test_posts_are_analysed_with_their_tenants_engine(
+    runtime, base_engine, make_tenant, make_account
+):
+    from types import SimpleNamespace
+
+    from moderation.review.tenant_engines import analyze_for_tenants
+
+    ours, theirs = make_tenant().tenant, make_tenant().tenant
+    with runtime.sessions() as s:
+        directives.create_directive(
+            s,
+            make_account(ours, "admin"),
+            reference="R-2",
+            terms=["死亡挑战"],
+            category="violence",
+            days=1,
+            mode="queue",
+        )
+        s.commit()
+        posts = [
+            SimpleNamespace(tenant_id=t.id, text=text)
+            for t, text in [
+                (theirs, "一起做死亡挑战"),
+                (ours, "一起做死亡挑战"),
+                (ours, "来赌博"),
+                (theirs, None),
+            ]
+        ]
+        analyses = analyze_for_tenants(s, base_engine, posts)
+    assert [[h.term for h in a.hits] for a in analyses] == [[], ["死亡挑战"], ["赌博"], []]
+    assert [h.severity for h in analyses[1].hits] == ["review"]
