@@ -14,6 +14,7 @@ import io
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -84,7 +85,7 @@ def _one_by_one(engine: Engine, texts: list[str]) -> Iterator[Any]:
             yield f"analysis failed: {type(exc).__name__}: {exc}"
 
 
-def _batches(stream: IO[bytes], progress: Any) -> Iterator[list[tuple[int, bytes]]]:
+def _batches(stream: IO[bytes], progress: Progress) -> Iterator[list[tuple[int, bytes]]]:
     batch: list[tuple[int, bytes]] = []
     for number, line in enumerate(stream, start=1):
         progress.update(len(line))
@@ -97,29 +98,49 @@ def _batches(stream: IO[bytes], progress: Any) -> Iterator[list[tuple[int, bytes
         yield batch
 
 
-class _NoProgress:
-    def update(self, n: int) -> None:
-        """Progress is only drawn when stderr is a terminal."""
+class Progress:
+    """Lines and bytes scanned, redrawn on stderr at most a few times a second (TTY only)."""
+
+    def __init__(self, total_bytes: int | None, stream: IO[str] | None) -> None:
+        self.total = total_bytes
+        self.stream = stream
+        self.lines = 0
+        self.bytes = 0
+        self._drawn = 0.0
+
+    def update(self, n_bytes: int) -> None:
+        self.lines += 1
+        self.bytes += n_bytes
+        if self.stream is not None and time.monotonic() - self._drawn > 0.25:
+            self.draw()
+
+    def draw(self) -> None:
+        if self.stream is None:
+            return
+        self._drawn = time.monotonic()
+        done = f"{self.bytes / 1e6:,.1f} MB"
+        if self.total:
+            done += f" of {self.total / 1e6:,.1f} MB ({self.bytes / self.total:.0%})"
+        self.stream.write(f"\rscanning: {self.lines:,} lines, {done}")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.stream is not None:
+            self.draw()
+            self.stream.write("\n")
 
 
 def run_scan(engine: Engine, stream: IO[bytes], out: IO[str], size: int | None) -> int:
     """Scan `stream` to `out`; returns the number of lines that failed."""
     policy = Policy()
     failed = 0
-    bar_cm: Any = None
-    progress: Any = _NoProgress()
-    if sys.stderr.isatty():
-        bar_cm = click.progressbar(length=size, label="scanning", file=sys.stderr)
-        progress = bar_cm.__enter__()
-    try:
-        for batch in _batches(stream, progress):
-            for verdict in _verdicts(engine, policy, batch):
-                failed += "error" in verdict
-                out.write(_dumps(verdict) + "\n")
-            out.flush()
-    finally:
-        if bar_cm is not None:
-            bar_cm.__exit__(None, None, None)
+    progress = Progress(size, sys.stderr if sys.stderr.isatty() else None)
+    for batch in _batches(stream, progress):
+        for verdict in _verdicts(engine, policy, batch):
+            failed += "error" in verdict
+            out.write(_dumps(verdict) + "\n")
+        out.flush()
+    progress.finish()
     return failed
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 
 from click.testing import CliRunner, Result
 
 from moderation.cli import main
+from moderation.cli.scan_cmd import Progress
 
 from .conftest import LEX_DIR
 
@@ -95,3 +97,15 @@ def test_installed_command_runs_as_a_subprocess() -> None:
     assert out[0]["action"] == "block"
     assert {c["code"] for c in out[0]["categories"]} >= {"gambling", "illicit_ads"}
     assert out[1] == {"id": 2, "action": "allow", "categories": [], "hits": []}
+
+
+def test_progress_is_drawn_only_on_a_terminal() -> None:
+    silent = Progress(100, None)
+    silent.update(10)
+    silent.finish()
+    assert (silent.lines, silent.bytes) == (1, 10)
+    screen = StringIO()
+    shown = Progress(100, screen)
+    shown.update(50)
+    shown.finish()
+    assert "1 lines" in screen.getvalue() and "(50%)" in screen.getvalue()
