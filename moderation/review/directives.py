@@ -52,8 +52,8 @@ def create_directive(
         raise ReviewError(f"give 1 to {MAX_TERMS} terms, one per line", field="terms")
     if any(not _compact(normalize(t).text)[0] for t in cleaned):
         raise ReviewError("a term is empty once punctuation is removed", field="terms")
-    if not category or len(category) > 64:
-        raise ReviewError("category is required (a category code)", field="category")
+    if not category or len(category) > 64 or any(ch.isspace() for ch in category):
+        raise ReviewError("category is required: one category code, no spaces", field="category")
     if not 1 <= days <= MAX_DAYS:
         raise ReviewError(f"days must be between 1 and {MAX_DAYS}", field="days")
     if mode not in MODES:

@@ -26,6 +26,20 @@ def terms_version(terms: list[dict[str, str]]) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
 
 
+def _entries(terms: list[dict[str, str]]) -> list[Any]:
+    """Lexicon entries for directive terms, matched as substrings.
+
+    An authority's phrase must match wherever it appears, even where the segmenter would not
+    put a word boundary (蓝鲸游戏吧 segments as 游戏吧); this is also what the sweep does.
+    """
+    from moderation.engine.lexicon import LexiconEntry
+
+    return [
+        LexiconEntry(t["term"], t["category"], t["severity"], "substring", "directive")  # type: ignore[arg-type]
+        for t in terms
+    ]
+
+
 class TenantEngines:
     """Engines by tenant, built lazily from a base engine and cached per terms version."""
 
@@ -46,8 +60,7 @@ class TenantEngines:
         with self._lock:
             cached = self._cache.get(tenant_id)
             if cached is None or cached[0] != version:
-                entries = [(t["term"], t["category"], t["severity"]) for t in terms]
-                cached = (version, self.base.with_extra_terms(entries))
+                cached = (version, self.base.with_extra_terms(_entries(terms)))
                 self._cache[tenant_id] = cached
         return cached[1]
 

@@ -131,6 +131,7 @@ def test_the_sweep_runs_as_an_rq_job(runtime, posts, make_account):
         ({"days": 0}, "days"),
         ({"mode": "delete"}, "mode"),
         ({"category": ""}, "category"),
+        ({"category": "two words"}, "category"),
     ],
 )
 def test_bad_directives_name_the_field(runtime, make_tenant, make_account, change, field):

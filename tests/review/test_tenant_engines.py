@@ -76,3 +76,35 @@ def test_posts_are_analysed_with_their_tenants_engine(
         analyses = analyze_for_tenants(s, base_engine, posts)
     assert [[h.term for h in a.hits] for a in analyses] == [[], ["死亡挑战"], ["赌博"], []]
     assert [h.severity for h in analyses[1].hits] == ["review"]
+
+
+def test_the_worker_path_holds_a_new_post_with_a_directive_term(
+    runtime, base_engine, make_tenant, make_account
+):
+    from sqlalchemy import select
+
+    from moderation.models.review import ReviewItem
+    from moderation.models.submission import Verdict
+    from moderation.moderations import PostInput, submit
+    from moderation.verdicts import decide_pending
+
+    tenant = make_tenant().tenant
+    with runtime.sessions() as s:
+        directives.create_directive(
+            s,
+            make_account(tenant, "admin"),
+            reference="R-3",
+            terms=["蓝鲸游戏"],
+            category="violence",
+            days=1,
+            mode="queue",
+        )
+        s.commit()
+        intake = submit(s, tenant.id, PostInput(text="今晚一起玩蓝鲸游戏吧"))
+    decide_pending(runtime.sessions, runtime.settings, base_engine, [intake.submission.id])
+    with runtime.sessions() as s:
+        verdict = s.scalar(select(Verdict))
+        assert [h["term"] for h in verdict.hits] == ["蓝鲸游戏"]
+        assert verdict.action == "review"
+        item = s.scalar(select(ReviewItem))
+        assert (item.submission_id, item.source) == (verdict.submission_id, "verdict")
