@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from moderation.engine.lexicon import Lexicon, LexiconEntry, term_key
+from moderation.engine.lexicon_model import Lexicon, LexiconEntry, term_key
 from moderation.engine.normalize import NormalizedText
 from moderation.engine.pinyin import PinyinIndex
 from moderation.engine.segment import is_word, token_ends
