@@ -122,6 +122,22 @@ def directive_list(tenant: str) -> None:
             )
 
 
+@directive_group.command("end")
+@click.option("--tenant", required=True, help="Tenant name or id.")
+@click.argument("directive_id")
+def directive_end(tenant: str, directive_id: str) -> None:
+    """End a directive: its terms stop applying to new posts."""
+    from moderation.review.directives import deactivate
+    from moderation.review.errors import ReviewError
+
+    with _session() as session:
+        try:
+            d = deactivate(session, _tenant(session, tenant).id, directive_id, "cli")
+        except ReviewError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"ended directive {d.reference}")
+
+
 def register(main: click.Group) -> None:
     """Attach this module's commands to the root group."""
     main.add_command(user_group)

@@ -24,7 +24,7 @@ from moderation.models.base import utcnow
 from moderation.models.review import Directive, ReviewerAccount
 from moderation.models.submission import Submission
 from moderation.review import events
-from moderation.review.errors import ReviewError
+from moderation.review.errors import NotFound, ReviewError
 from moderation.review.queue import enqueue, open_item_for
 
 MODES = ("queue", "remove")
@@ -75,6 +75,26 @@ def create_directive(
     )
     session.add(directive)
     session.flush()
+    return directive
+
+
+def deactivate(session: Session, tenant_id: str, directive_id: str, actor: str) -> Directive:
+    """Stop adding a directive's terms to new analyses (its sweep results stay as they are)."""
+    directive = session.scalar(
+        select(Directive).where(Directive.id == directive_id, Directive.tenant_id == tenant_id)
+    )
+    if directive is None:
+        raise NotFound(f"no directive {directive_id!r}")
+    if directive.active:
+        directive.active = False
+        events.record(
+            session,
+            "directive_ended",
+            tenant_id=tenant_id,
+            actor=actor,
+            reason=directive.reference,
+            data={"directive_id": directive.id},
+        )
     return directive
 
 

@@ -204,3 +204,34 @@ def test_the_event_log_is_append_only(runtime, held):
         with pytest.raises(AppendOnlyError):
             s.delete(s.scalar(select(ReviewEvent)))
             s.flush()
+
+
+def test_concurrent_decisions_on_one_item_record_one(runtime, held, make_account):
+    import threading
+
+    tenant, post = held
+    reviewers = [make_account(tenant) for _ in range(6)]
+    barrier = threading.Barrier(len(reviewers))
+    outcomes: list[str] = []
+
+    def decide(account) -> None:
+        with runtime.sessions() as s:
+            barrier.wait()
+            try:
+                decisions.decide(s, account, post.item_id, "approve")
+                s.commit()
+                outcomes.append("decided")
+            except Conflict:
+                s.rollback()
+                outcomes.append("conflict")
+
+    threads = [threading.Thread(target=decide, args=(r,)) for r in reviewers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(outcomes) == ["conflict"] * 5 + ["decided"]
+    with runtime.sessions() as s:
+        kinds = s.scalars(select(ReviewEvent.kind).where(ReviewEvent.kind == "decided")).all()
+        assert len(kinds) == 1
+        assert len(s.scalars(select(WebhookDelivery)).all()) == 1

@@ -141,3 +141,23 @@ def test_bad_directives_name_the_field(runtime, make_tenant, make_account, chang
     with runtime.sessions() as s, pytest.raises(ReviewError) as info:
         directives.create_directive(s, admin, **fields)
     assert info.value.field == field
+
+
+def test_an_ended_directive_no_longer_adds_terms(runtime, make_tenant, make_account, login):
+    tenant = make_tenant().tenant
+    admin = make_account(tenant, "admin")
+    directive_id = _directive(runtime, admin, "queue")
+    client = login(admin.username)
+    compliance = login(make_account(tenant, "compliance").username)
+    denied = compliance.post(
+        f"/review/directives/{directive_id}/deactivate", data={"csrf_token": compliance.csrf}
+    )
+    assert denied.status_code == 403
+    ended = client.post(
+        f"/review/directives/{directive_id}/deactivate", data={"csrf_token": client.csrf}
+    )
+    assert ended.status_code == 302
+    with runtime.sessions() as s:
+        assert directives.active_terms(s, tenant.id) == []
+        assert s.scalar(select(ReviewEvent.kind).where(ReviewEvent.kind == "directive_ended"))
+    assert "ended" in client.get(f"/review/directives/{directive_id}").text

@@ -299,3 +299,30 @@ def test_a_senior_removes_in_bulk(runtime, make_tenant, make_account, make_post,
     assert 'id="bulk-form"' not in reviewer.get("/review/queue").text
     denied = reviewer.post("/review/bulk", data={"csrf_token": reviewer.csrf, "item": []})
     assert denied.status_code == 403
+
+
+def test_the_page_renews_its_lease_until_lost(runtime, make_tenant, make_account, make_post, login):
+    tenant = make_tenant().tenant
+    post = make_post(tenant)
+    alice = login(make_account(tenant).username)
+    alice.get(f"/review/items/{post.item_id}")
+    renewed = alice.post(
+        f"/review/items/{post.item_id}/renew", headers={"X-CSRF-Token": alice.csrf}
+    )
+    assert renewed.status_code == 200 and "lease_expires_at" in renewed.json
+    with runtime.sessions() as s:  # the lease lapses and someone else takes the item
+        s.execute(
+            ReviewItem.__table__.update()
+            .where(ReviewItem.id == post.item_id)
+            .values(claimed_by="someone-else")
+        )
+        s.commit()
+    lost = alice.post(f"/review/items/{post.item_id}/renew", headers={"X-CSRF-Token": alice.csrf})
+    assert lost.status_code == 409 and "lost" in lost.json["error"]
+
+
+def test_logout_ends_the_session(make_tenant, make_account, login):
+    client = login(make_account(make_tenant().tenant).username)
+    assert client.get("/review/queue").status_code == 200
+    assert client.post("/review/logout", data={"csrf_token": client.csrf}).status_code == 302
+    assert client.get("/review/queue").status_code == 302

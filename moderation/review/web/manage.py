@@ -27,6 +27,9 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/directives", view_func=directives_page, methods=["GET", "POST"])
     bp.add_url_rule("/directives/<directive_id>", view_func=directive_page)
     bp.add_url_rule("/directives/<directive_id>.json", view_func=directive_progress)
+    bp.add_url_rule(
+        "/directives/<directive_id>/deactivate", view_func=directive_deactivate, methods=["POST"]
+    )
     bp.add_url_rule("/users", view_func=users_page, methods=["GET", "POST"])
 
 
@@ -159,6 +162,19 @@ def directive_progress(directive_id: str) -> ResponseReturnValue:
     """Sweep progress as JSON (polled by the directive page)."""
     d = _directive_or_404(directive_id)
     return jsonify(status=d.sweep_status, done=d.sweep_done, total=d.sweep_total, summary=d.summary)
+
+
+@requires(*ADMIN)
+def directive_deactivate(directive_id: str) -> ResponseReturnValue:
+    """End a directive: its terms no longer apply to new posts."""
+    session, me = db_session(), account()
+    try:
+        directive = directives.deactivate(session, me.tenant_id, directive_id, me.id)
+    except ReviewError:
+        abort(404)
+    session.commit()
+    flash(f"Directive {directive.reference} ended: its terms no longer apply to new posts.", "ok")
+    return redirect(url_for("review.directive_page", directive_id=directive_id))
 
 
 @requires(*ADMIN)
