@@ -236,3 +236,46 @@ def test_escalate_and_reveal_from_the_keyboard(
     with runtime.sessions() as s:
         item = s.get(ReviewItem, post.item_id)
         assert (item.tier, item.status) == ("senior", "open")
+
+
+def test_an_admin_enters_a_directive_and_watches_the_sweep(
+    runtime, live_server, browser, make_tenant, make_account, make_post
+):
+    from rq import SimpleWorker
+    from rq.serializers import JSONSerializer
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from moderation.queue import context
+    from moderation.queue.enqueue import BATCH, queue
+
+    tenant = make_tenant().tenant
+    for n in range(3):
+        make_post(tenant, f"第{n}帖：一起玩蓝 鲸 游 戏", action="allow")
+    make_post(tenant, "无关内容", action="allow")
+    make_account(tenant, "admin", username="ada")
+    driver = browser()
+    driver.get(live_server + "/review/login")
+    driver.find_element(By.ID, "username").send_keys("ada")
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.ID, "login-submit").click()
+    WebDriverWait(driver, 10).until(lambda d: "/review/dashboard" in d.current_url)
+    driver.get(live_server + "/review/directives")
+    form = driver.find_element(By.ID, "directive-form")
+    form.find_element(By.NAME, "reference").send_keys("网信办〔2026〕9号")
+    form.find_element(By.NAME, "terms").send_keys("蓝鲸游戏")
+    form.find_element(By.NAME, "category").send_keys("violence")
+    form.submit()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "sweep-status"))
+    assert driver.find_element(By.ID, "sweep-status").text == "pending"
+    context.install(context.WorkerContext(runtime, engine=None))
+    try:
+        SimpleWorker(
+            [queue(runtime.redis, BATCH)], connection=runtime.redis, serializer=JSONSerializer
+        ).work(burst=True)
+    finally:
+        context._current = None
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "sweep-status").text == "done")
+    assert driver.find_element(By.ID, "sweep-count").text == "4 / 4"
+    summary = driver.find_element(By.CSS_SELECTOR, '#sweep-summary [data-key="queued"]')
+    assert summary.text == "3"
