@@ -57,6 +57,8 @@ class Settings:
     #: Analysis attempts before a post that keeps failing gets the policy's undecided verdict.
     max_job_attempts: int = 5
     job_timeout_seconds: int = 60
+    #: SQLite only: NORMAL survives process crashes; FULL also OS crashes (fsync per commit).
+    sqlite_synchronous: str = "NORMAL"
     lexicon_dir: Path | None = None
     model_dir: Path | None = None
     session_cookie_secure: bool = False
@@ -138,6 +140,8 @@ class Settings:
         for kid, key in self.field_keys.items():
             if len(key) != 32:
                 raise ConfigError(f"MODERATION_FIELD_KEYS: key {kid!r} must be 32 bytes")
+        if self.sqlite_synchronous not in ("NORMAL", "FULL", "EXTRA"):
+            raise ConfigError("MODERATION_SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA")
         if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
             raise ConfigError("MODERATION_REDIS_URL must start with redis://, rediss:// or unix://")
 

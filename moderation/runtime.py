@@ -37,7 +37,10 @@ class Runtime:
     @cached_property
     def db_engine(self) -> Engine:
         """The SQLAlchemy engine for the configured database."""
-        return make_engine(self.settings.effective_database_url)
+        settings = self.settings
+        return make_engine(
+            settings.effective_database_url, sqlite_synchronous=settings.sqlite_synchronous
+        )
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:

@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from moderation import effects
 from moderation.config import Settings
-from moderation.models.base import utcnow
+from moderation.models.base import new_id, utcnow
 from moderation.models.submission import Submission, Verdict
 from moderation.models.tenant import Tenant
 
@@ -96,15 +97,24 @@ def build_verdict(submission: Submission, analysis: Any, decision: Any, queue_ms
     )
 
 
-def _record(session: Session, submission: Submission, verdict: Verdict) -> None:
-    """Attach the verdict, mark the submission decided and run the verdict's effects."""
+def _attach(session: Session, submission: Submission, verdict: Verdict) -> None:
+    """Add the verdict and mark the submission decided (no flush, no lazy loads)."""
+    verdict.id = verdict.id or new_id()
     session.add(verdict)
     submission.status = "decided"
     submission.action = verdict.action
     submission.decided_at = verdict.created_at = utcnow()
-    submission.verdict = verdict
+    # Set the relationship without loading the old (empty) value: one query less per post.
+    set_committed_value(submission, "verdict", verdict)
+
+
+def _record(session: Session, pairs: Sequence[tuple[Submission, Verdict]]) -> None:
+    """Write verdicts in one flush, then run each verdict's effects (same transaction)."""
+    for submission, verdict in pairs:
+        _attach(session, submission, verdict)
     session.flush()
-    effects.on_verdict(session, submission, verdict)
+    for submission, verdict in pairs:
+        effects.on_verdict(session, submission, verdict)
 
 
 def _pending(session: Session, ids: Sequence[str]) -> tuple[list[Submission], list[str]]:
@@ -148,8 +158,7 @@ def _commit(
 ) -> Outcome:
     """Write all verdicts in one transaction; on a race with another worker, one by one."""
     try:
-        for submission, verdict in zip(pending, verdicts, strict=True):
-            _record(session, submission, verdict)
+        _record(session, list(zip(pending, verdicts, strict=True)))
         session.commit()
         return Outcome([s.id for s in pending], done)
     except IntegrityError:
@@ -161,7 +170,7 @@ def _commit(
             done.append(submission.id)
             continue
         try:
-            _record(session, fresh, _copy(verdict))
+            _record(session, [(fresh, _copy(verdict))])
             session.commit()
             decided.append(fresh.id)
         except IntegrityError:
@@ -217,5 +226,5 @@ def decide_undecided(
         timings_ms={},
         decided_by=WORKER_NAME,
     )
-    _record(session, submission, verdict)
+    _record(session, [(submission, verdict)])
     return True

@@ -130,8 +130,11 @@ def test_it_serves_embedded_with_nothing_configured(tmp_path: Path):
     with open(log, "wb") as out:
         server = subprocess.Popen(
             [str(Path(sys.executable).parent / "moderation"), "serve", "--port", str(port)],
-            env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_until(lambda: KEY.search(log.read_text()), timeout=60, step=0.2)
         key = KEY.search(log.read_text()).group(0)  # type: ignore[union-attr]
