@@ -188,7 +188,13 @@ def _start_workers(settings: Settings, count: int) -> list[subprocess.Popen[byte
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(0, 64))
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(0, 64),
+    help="RQ worker processes (two: a long export never holds up posts).",
+)
 def serve_cmd(host: str, port: int, workers: int) -> None:
     """Run API + workers; with nothing configured: embedded Redis and SQLite in instance/."""
     from werkzeug.serving import run_simple

@@ -12,8 +12,11 @@ HIGH = "moderation-high"
 BATCH = "moderation-batch"
 #: Webhook deliveries and their retries.
 WEBHOOKS = "moderation-webhooks"
-#: Order in which workers take from the queues.
-ALL_QUEUES = (HIGH, BATCH, WEBHOOKS)
+#: Long record jobs (compliance exports); see moderation.records.tasks.
+RECORDS = "moderation-records"
+#: Order in which workers take from the queues. A deployment may also run workers dedicated
+#: to some queues (`moderation worker --queue moderation-records`).
+ALL_QUEUES = (HIGH, BATCH, WEBHOOKS, RECORDS)
 
 #: RQ retries a job this many times when it raises or its worker died.
 JOB_RETRIES = 3

@@ -31,7 +31,7 @@ def test_it_returns_the_verdict_within_wait(client, make_tenant, two_workers):
     acme = make_tenant()
     started = time.monotonic()
     response = client.post("/v1/moderations", json={"text": BAD, "wait": 5}, headers=acme.headers)
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 5
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "decided" and body["verdict"]["action"] == "block"
