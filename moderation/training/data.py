@@ -1,7 +1,7 @@
 """Loading the labelled training data: public datasets by path and the project corpus.
 
-Every example gets a fixed split ("train", "dev" or "test") from a stable hash of its text, so
-the held-out data is the same on every run and on every machine, and training never sees it.
+Every example gets a fixed split ("train" or "test") from a stable hash of its text, so the
+held-out data is the same on every run and on every machine, and training never sees it.
 """
 
 from __future__ import annotations
@@ -53,12 +53,14 @@ def hash_fraction(text: str, salt: str = "") -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-def assign_split(text: str, test: float, dev: float) -> str:
-    """'test' for the first `test` share of hash space, then 'dev', else 'train'."""
-    h = hash_fraction(text, "split-v1:")
-    if h < test:
-        return "test"
-    return "dev" if h < test + dev else "train"
+def assign_split(text: str, test: float) -> str:
+    """'test' for the first `test` share of hash space, else 'train'."""
+    return "test" if hash_fraction(text, "split-v1:") < test else "train"
+
+
+def assign_fold(text: str, folds: int) -> int:
+    """Cross-fitting fold of a training text (stable, independent of the split hash)."""
+    return int(hash_fraction(text, "fold-v1:") * folds)
 
 
 def _require(path: Path) -> Path:
@@ -102,7 +104,7 @@ def _dedup(examples: list[Example]) -> list[Example]:
 
 
 def load_cold(root: Path) -> list[Example]:
-    """COLD train (split into train/dev by hash) and COLD dev (all test, minus train texts)."""
+    """COLD train (all train) and COLD dev (all test, minus texts also in COLD train)."""
     train: list[Example] = []
     for name in ("train.csv", "dev.csv"):
         path = root / "cold" / name
@@ -113,7 +115,7 @@ def load_cold(root: Path) -> list[Example]:
             if not text:
                 continue
             labels = COLD_OFFENSIVE if _binary_label(path, line, row[3]) else ()
-            split = assign_split(text, 0.0, 0.1) if name == "train.csv" else "test"
+            split = "train" if name == "train.csv" else "test"
             train.append(Example(text, labels, "cold", split))
     # Train rows come first, so a dev text also present in train stays a training example.
     return _dedup(train)
@@ -129,7 +131,7 @@ def load_swsr(root: Path) -> list[Example]:
         text = row[0].strip()
         if text:
             labels = SWSR_SEXIST if _binary_label(path, line, row[1]) else ()
-            out.append(Example(text, labels, "swsr", assign_split(text, 0.2, 0.1)))
+            out.append(Example(text, labels, "swsr", assign_split(text, 0.2)))
     return _dedup(out)
 
 
@@ -145,7 +147,7 @@ def load_thucnews(root: Path) -> list[Example]:
             if not sep or not cls.strip().isdigit() or not title.strip():
                 raise DataError(f"{path}: line {line}: expected 'title<TAB>class index'")
             text = title.strip()
-            out.append(Example(text, (), "thucnews", assign_split(text, 0.5, 0.1)))
+            out.append(Example(text, (), "thucnews", assign_split(text, 0.5)))
     return _dedup(out)
 
 
@@ -168,8 +170,8 @@ def parse_labels(path: Path, line: int, obj: dict[str, object]) -> tuple[str, ..
     return tuple(sorted({c for c in codes if c and c != "clean"}))
 
 
-def read_jsonl(path: Path, source: str = "") -> list[tuple[str, tuple[str, ...]]]:
-    """(text, labels) pairs of a JSONL file; any bad line raises DataError naming it."""
+def read_jsonl(path: Path) -> list[tuple[str, tuple[str, ...], str]]:
+    """(text, labels, style) of each line of a JSONL file; a bad line raises DataError naming it."""
     out = []
     with _require(path).open(encoding="utf-8") as fh:
         for line, raw in enumerate(fh, 1):
@@ -184,12 +186,18 @@ def read_jsonl(path: Path, source: str = "") -> list[tuple[str, tuple[str, ...]]
             text = obj.get("text")
             if not isinstance(text, str) or not text.strip():
                 raise DataError(f"{path}: line {line}: 'text' must be a non-empty string")
-            out.append((text.strip(), parse_labels(path, line, obj)))
+            style = obj.get("style")
+            out.append((text.strip(), parse_labels(path, line, obj), str(style or "")))
     return out
 
 
 def load_corpus(folder: Path) -> list[Example]:
-    """The project-authored corpus (data/corpus/*.jsonl): 70% train, 10% dev, 20% test."""
+    """The project-authored corpus (data/corpus/*.jsonl): 80% train, 20% test.
+
+    Lines whose style ends in "variant" are machine-made near-duplicates of a hand-written line
+    (see data/corpus/README_part1.md); they always go to train so that no held-out line has a
+    near-copy in training.
+    """
     if not folder.is_dir():
         raise DataError(f"{folder}: corpus folder not found")
     files = sorted(folder.glob("*.jsonl"))
@@ -197,11 +205,12 @@ def load_corpus(folder: Path) -> list[Example]:
         raise DataError(f"{folder}: no *.jsonl corpus files")
     out = []
     for path in files:
-        for text, labels in read_jsonl(path):
+        for text, labels, style in read_jsonl(path):
             unknown = [c for c in labels if c not in CATEGORY_CODES]
             if unknown:
                 raise DataError(f"{path}: unknown category code(s) {unknown}")
-            out.append(Example(text, labels, f"corpus:{path.stem}", assign_split(text, 0.2, 0.1)))
+            split = "train" if style.endswith("variant") else assign_split(text, 0.2)
+            out.append(Example(text, labels, f"corpus:{path.stem}", split))
     return _dedup(out)
 
 

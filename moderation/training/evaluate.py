@@ -17,15 +17,17 @@ def evaluate_file(model: LinearClassifier, path: Path) -> Report:
     rows = read_jsonl(path)
     if not rows:
         raise DataError(f"{path}: no labelled lines")
-    unknown = sorted({c for _, labels in rows for c in labels} - set(model.categories))
+    unknown = sorted({c for _, labels, _ in rows for c in labels} - set(model.categories))
     if unknown:
         raise DataError(
             f"{path}: label(s) {unknown} are not categories of this model "
             f"({', '.join(model.categories)})"
         )
-    return report_for(model, [Example(text, labels, "file", "test") for text, labels in rows])
+    return report_for(model, [Example(text, labels, "file", "test") for text, labels, _ in rows])
 
 
-def evaluate_builtin(model: LinearClassifier, datasets: Path, corpus: Path | None) -> dict[str, Any]:
+def evaluate_builtin(
+    model: LinearClassifier, datasets: Path, corpus: Path | None
+) -> dict[str, Any]:
     """The issue's quality figures on the fixed held-out splits."""
     return quality_figures(model, load_all(datasets, corpus))

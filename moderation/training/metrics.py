@@ -52,6 +52,11 @@ class Report:
         scored = [c.f1 for c in self.per_category if c.support > 0]
         return sum(scored) / len(scored) if scored else 0.0
 
+    def macro_f1_over(self, codes: Sequence[str]) -> float:
+        """Mean F1 over the given categories."""
+        scored = [c.f1 for c in self.per_category if c.code in codes]
+        return sum(scored) / len(scored) if scored else 0.0
+
     @property
     def clean_fp_rate(self) -> float:
         return self.clean_flagged / self.n_clean if self.n_clean else 0.0

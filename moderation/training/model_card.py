@@ -9,11 +9,21 @@ from moderation.engine.classifier import LinearClassifier
 from moderation.training.quality import TARGETS, format_quality
 
 SOURCES = [
-    ("COLD (thu-coai)", "Apache-2.0", "cold", "offensive (1) → `hate`; offensive with a direct "
-     "insult marker → `hate` + `abuse` (weak label); safe → clean"),
+    (
+        "COLD (thu-coai)",
+        "Apache-2.0",
+        "cold",
+        "offensive (1) → `hate`; offensive with a direct "
+        "insult marker → `hate` + `abuse` (weak label); safe → clean",
+    ),
     ("SWSR (sexism on Weibo)", "MIT", "swsr", "sexist → `hate` (gender); not sexist → clean"),
     ("THUCNews titles", "MIT", "thucnews", "all clean (news headlines)"),
-    ("project corpus (data/corpus)", "Apache-2.0", "corpus", "labels as written; negatives_* clean"),
+    (
+        "project corpus (data/corpus)",
+        "Apache-2.0",
+        "corpus",
+        "labels as written; negatives_* clean",
+    ),
 ]
 
 WEAKNESSES = """\
@@ -48,16 +58,23 @@ def _category_table(model: LinearClassifier, figures: dict[str, Any]) -> list[st
         f = per.get(code) if per.get(code, {}).get("support") else swsr.get(code)
         if f and f.get("support"):
             src = "" if per.get(code, {}).get("support") else " (SWSR)"
-            cells = (f"{f['support']}{src}", f"{f['precision']:.3f}", f"{f['recall']:.3f}",
-                     f"{f['f1']:.3f}")
+            cells = (
+                f"{f['support']}{src}",
+                f"{f['precision']:.3f}",
+                f"{f['recall']:.3f}",
+                f"{f['f1']:.3f}",
+            )
         else:
             cells = ("0", "–", "–", "–")
-        rows.append(f"| `{code}` | {t['review']:.3f} | {t['block']:.3f} | " + " | ".join(cells) + " |")
+        rows.append(
+            f"| `{code}` | {t['review']:.3f} | {t['block']:.3f} | " + " | ".join(cells) + " |"
+        )
     return rows
 
 
-def render(model: LinearClassifier, figures: dict[str, Any], metadata: dict[str, Any],
-           size_bytes: int) -> str:
+def render(
+    model: LinearClassifier, figures: dict[str, Any], metadata: dict[str, Any], size_bytes: int
+) -> str:
     """The model card as markdown."""
     cfg = metadata["config"]
     data = metadata["data"]
@@ -117,7 +134,8 @@ def render(model: LinearClassifier, figures: dict[str, Any], metadata: dict[str,
         "",
         *_category_table(model, figures),
         "",
-        "Targets: " + ", ".join(f"{k} {v}" for k, v in TARGETS.items())
+        "Targets: "
+        + ", ".join(f"{k} {v}" for k, v in TARGETS.items())
         + "; throughput and load time: `python bench/bench_classifier.py`.",
         "",
         "## Known weaknesses",
@@ -127,8 +145,13 @@ def render(model: LinearClassifier, figures: dict[str, Any], metadata: dict[str,
     return "\n".join(lines)
 
 
-def write_model_card(path: Path, model: LinearClassifier, figures: dict[str, Any],
-                     metadata: dict[str, Any], folder: Path) -> None:
+def write_model_card(
+    path: Path,
+    model: LinearClassifier,
+    figures: dict[str, Any],
+    metadata: dict[str, Any],
+    folder: Path,
+) -> None:
     """Write the card for the artifact in `folder`."""
     size = sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
     path.parent.mkdir(parents=True, exist_ok=True)

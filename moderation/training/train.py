@@ -15,13 +15,14 @@ from moderation.engine.classifier import LinearClassifier, load
 from moderation.engine.classifier_features import Featurizer, char_terms, word_terms
 from moderation.engine.types import CATEGORY_CODES
 from moderation.training.artifact import write_artifact
-from moderation.training.data import DataError, Example, load_all
+from moderation.training.data import DataError, Example, assign_fold, load_all
 from moderation.training.fit import (
     FitConfig,
     build_vocabulary,
     choose_thresholds,
     fit_category,
     label_matrix,
+    out_of_fold_margins,
     platt,
 )
 from moderation.training.model_card import write_model_card
@@ -53,22 +54,28 @@ def data_summary(examples: Sequence[Example]) -> dict[str, Any]:
 
 
 def _fit_all(
-    x: Any, y: np.ndarray, train: np.ndarray, dev: np.ndarray, cfg: FitConfig, log: Callable[[str], None],
+    x: Any,
+    y: np.ndarray,
+    weight: np.ndarray,
+    folds: np.ndarray,
+    cfg: FitConfig,
     categories: Sequence[str],
+    log: Callable[[str], None],
 ) -> tuple[np.ndarray, np.ndarray, list[tuple[float, float]], dict[str, dict[str, float]]]:
-    """Per category: weights on train, Platt calibration and thresholds on dev."""
+    """Per category: Platt calibration and thresholds on out-of-fold margins, then the final
+    weights on all training rows."""
     weights = np.zeros((x.shape[1], len(categories)), dtype=np.float32)
     bias = np.zeros(len(categories), dtype=np.float64)
     calibration: list[tuple[float, float]] = []
     thresholds: dict[str, dict[str, float]] = {}
     for j, code in enumerate(categories):
-        log(f"fitting {code} ({int(y[train, j].sum())} train positives)")
-        weights[:, j], bias[j] = fit_category(x[train], y[train, j], cfg)
-        margins = np.asarray(x[dev] @ weights[:, j]).ravel() + bias[j]
-        a, b = platt(margins, y[dev, j])
+        log(f"fitting {code} ({int(y[:, j].sum())} training positives, {cfg.folds} folds + final)")
+        margins = out_of_fold_margins(x, y[:, j], weight, folds, cfg)
+        a, b = platt(margins, y[:, j])
         calibration.append((a, b))
-        p = 1.0 / (1.0 + np.exp(-(a * margins + b)))
-        thresholds[code] = choose_thresholds(p, y[dev, j], cfg)
+        p = 1.0 / (1.0 + np.exp(-np.clip(a * margins + b, -40, 40)))
+        thresholds[code] = choose_thresholds(p, y[:, j], cfg)
+        weights[:, j], bias[j] = fit_category(x, y[:, j], weight, cfg)
     return weights, bias, calibration, thresholds
 
 
@@ -83,28 +90,34 @@ def train(
     """Train and write an artifact to `out` (and a model card to `card`)."""
     log(f"loading data from {datasets} and {corpus}")
     examples = load_all(datasets, corpus)
-    split = np.array([e.split for e in examples])
-    train_idx, dev_idx = np.flatnonzero(split == "train"), np.flatnonzero(split == "dev")
-    log(f"{len(examples)} examples: {len(train_idx)} train, {len(dev_idx)} dev")
+    train_ex = [e for e in examples if e.split == "train"]
+    log(
+        f"{len(examples)} examples: {len(train_ex)} train, {len(examples) - len(train_ex)} held out"
+    )
     log("normalising and segmenting")
-    normalized, tokens = prepare([e.text for e in examples])
+    normalized, tokens = prepare([e.text for e in train_ex])
     log("building vocabulary")
     vocab, idf = build_vocabulary(
-        (char_terms(normalized[i], *cfg.char_ngrams) + word_terms(tokens[i]) for i in train_idx),
+        (
+            char_terms(n, *cfg.char_ngrams) + word_terms(t)
+            for n, t in zip(normalized, tokens, strict=True)
+        ),
         cfg.min_df,
         cfg.max_features,
     )
     featurizer = Featurizer(vocab, idf, cfg.char_ngrams)
     log(f"featurising ({len(vocab)} terms)")
     x = featurizer.transform(normalized, tokens)
-    y_all = label_matrix([e.labels for e in examples], CATEGORY_CODES)
-    categories = [
-        c for j, c in enumerate(CATEGORY_CODES) if y_all[train_idx, j].sum() >= MIN_POSITIVES
-    ]
+    y_all = label_matrix([e.labels for e in train_ex], CATEGORY_CODES)
+    categories = [c for j, c in enumerate(CATEGORY_CODES) if y_all[:, j].sum() >= MIN_POSITIVES]
     if not categories:
         raise DataError("no category has enough labelled training examples")
-    y = label_matrix([e.labels for e in examples], categories)
-    weights, bias, calibration, thresholds = _fit_all(x, y, train_idx, dev_idx, cfg, log, categories)
+    y = label_matrix([e.labels for e in train_ex], categories)
+    weight = np.array(
+        [cfg.corpus_weight if e.source.startswith("corpus:") else 1.0 for e in train_ex]
+    )
+    folds = np.array([assign_fold(e.text, cfg.folds) for e in train_ex])
+    weights, bias, calibration, thresholds = _fit_all(x, y, weight, folds, cfg, categories, log)
     metadata = {"config": asdict(cfg), "data": data_summary(examples)}
     version = write_artifact(
         out,
