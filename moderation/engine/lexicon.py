@@ -81,7 +81,7 @@ def _check_severity(value: str, where: str) -> Severity:
 
 
 def _check_category(value: str, where: str) -> str:
-    if not value or any(ch.isspace() for ch in value):
+    if not value or len(value.split()) != 1 or value.strip() != value:
         raise LexiconError(f"{where}: category must be one word, not {value!r}")
     return value
 

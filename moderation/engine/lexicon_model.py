@@ -90,19 +90,18 @@ def _keyed(pending: list[LexiconEntry]) -> list[LexiconEntry]:
         key = text if entry.mode == "strict" else _SEPARATORS.sub("", text)
         if not key:
             raise LexiconError(f"{entry.source}: term {entry.term!r} is empty after normalisation")
-        keyed.append(replace(entry, key=key))
+        keyed.append(
+            LexiconEntry(entry.term, entry.category, entry.severity, entry.mode, entry.source, key)
+        )
     return keyed
 
 
 def _content_version(lexicon: Lexicon) -> str:
-    digest = hashlib.sha256()
-    for e in sorted(lexicon.entries, key=lambda e: (e.key, e.category, e.severity, e.mode)):
-        digest.update(f"E\t{e.key}\t{e.category}\t{e.severity}\t{e.mode}\n".encode())
-    for phrase in sorted({term_key(a.phrase, "word") for a in lexicon.allow}):
-        digest.update(f"A\t{phrase}\n".encode())
-    for tag, domains in (("B", lexicon.blocklist_domains), ("S", lexicon.shortener_domains)):
-        for domain in sorted(domains):
-            digest.update(f"{tag}\t{domain}\n".encode())
+    lines = sorted(f"E\t{e.key}\t{e.category}\t{e.severity}\t{e.mode}" for e in lexicon.entries)
+    lines += sorted({f"A\t{term_key(a.phrase, 'word')}" for a in lexicon.allow})
+    lines += sorted(f"B\t{d}" for d in lexicon.blocklist_domains)
+    lines += sorted(f"S\t{d}" for d in lexicon.shortener_domains)
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass"))
     return "lex-" + digest.hexdigest()[:16]
 
 
