@@ -3,26 +3,26 @@
 Only Latin letters are ever read as pinyin: a Chinese character in the text must be the term's own
 character, never a homophone, so 读博 (studying for a PhD) never matches 赌博 while "dubo" does.
 
-The index maps each term's toneless pinyin ("du bo", every reading of polyphonic characters, ü
-as both u and v) to its entries. A text is cut into units: Chinese characters, and the pinyin
-syllables of each Latin-letter run that parses completely as pinyin (other runs and digits break
-a match). A candidate is a sequence of units whose pinyin spells an indexed term, contains at
-least one syllable, and whose Chinese characters equal the term's characters at those positions.
+A text is cut into units: Chinese characters, and the pinyin syllables of each Latin-letter run
+that parses completely as pinyin (other runs and digits break a match). The index maps the
+toneless readings of each term's first two characters (every reading of a polyphonic character,
+ü as both u and v) to the term; a candidate found through the first two units is verified unit
+by unit: a syllable must be a reading of the term's character there, a Chinese character must be
+that very character, and at least one unit must be a syllable.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice, product
 
 from pypinyin.pinyin_dict import pinyin_dict
 
-MAX_READING_COMBOS = 4  # polyphones: the commonest readings, in order
-MAX_READINGS_PER_CHAR = 3  # the commonest readings come first in pypinyin's dictionary
+MAX_READINGS_PER_CHAR = 4  # the commonest readings come first in pypinyin's dictionary
 MAX_TERM_CHARS = 8
 _LATIN_RUN = re.compile(r"[a-z]+")
 _HANZI_CLASS = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
@@ -101,26 +101,18 @@ def is_pinyin_term(key: str) -> bool:
 
 
 class PinyinIndex:
-    """Toneless pinyin spellings of terms, looked up by syllable sequence."""
+    """Terms indexed by the readings of their first two characters."""
 
     def __init__(self, keyed: Iterable[tuple[str, int]]) -> None:
-        self._terms: dict[tuple[str, ...], list[int]] = {}
-        self._prefixes: set[tuple[str, ...]] = set()
+        self._buckets: dict[tuple[str, str], list[int]] = {}
         for key, index in keyed:
-            if is_pinyin_term(key):
-                self._add(key, index)
+            if is_pinyin_term(key) and all(readings(ch) for ch in key[2:]):
+                for first in readings(key[0]):
+                    for second in readings(key[1]):
+                        self._buckets.setdefault((first, second), []).append(index)
 
     def __bool__(self) -> bool:
-        return bool(self._terms)
-
-    def _add(self, key: str, index: int) -> None:
-        options = [readings(ch) for ch in key]
-        if not all(options):
-            return
-        prefixes = self._prefixes
-        for combo in islice(product(*options), MAX_READING_COMBOS):
-            self._terms.setdefault(combo, []).append(index)
-            prefixes.update(combo[:k] for k in range(1, len(combo)))
+        return bool(self._buckets)
 
     def units(self, compact: str) -> list[Unit | None]:
         """Units of `compact` text; None marks a character that breaks any pinyin match."""
@@ -148,50 +140,43 @@ class PinyinIndex:
 
     def find(self, compact: str, keys: list[str]) -> list[tuple[int, int, int]]:
         """(entry index, start, end) in `compact` for pinyin-spelled terms; `keys` by index."""
-        if not self._terms or not _LATIN_RUN.search(compact):
+        if not self._buckets or not _LATIN_RUN.search(compact):
             return []
         units = self.units(compact)
+        syllables = [i for i, u in enumerate(units) if u is not None and u.syllable]
         found: list[tuple[int, int, int]] = []
-        for i, unit in enumerate(units):
-            if unit is not None:
-                self._walk(units, i, i, (), keys, found)
+        for i in range(len(units) - 1):
+            first, second = units[i], units[i + 1]
+            if first is None or second is None:
+                continue
+            nearest = bisect_left(syllables, i)  # a match needs a syllable within reach
+            if nearest == len(syllables) or syllables[nearest] - i >= MAX_TERM_CHARS:
+                continue
+            for a in _options(first):
+                for b in _options(second):
+                    for index in self._buckets.get((a, b), ()):
+                        span = units[i : i + len(keys[index])]
+                        if _verified(span, keys[index]):
+                            found.append((index, first.start, span[-1].end))  # type: ignore[union-attr]
         return found
 
-    def _walk(
-        self,
-        units: list[Unit | None],
-        first: int,
-        j: int,
-        prefix: tuple[str, ...],
-        keys: list[str],
-        found: list[tuple[int, int, int]],
-    ) -> None:
-        if j >= len(units) or j - first >= MAX_TERM_CHARS:
-            return
-        unit = units[j]
-        if unit is None:
-            return
-        options = (unit.syllable,) if unit.syllable else readings(unit.char)
-        for reading in options:
-            spelled = (*prefix, reading)
-            for index in self._terms.get(spelled, ()):
-                span = units[first : j + 1]
-                if self._verified(span, keys[index]):
-                    start = units[first]
-                    assert start is not None
-                    found.append((index, start.start, unit.end))
-            if spelled in self._prefixes:
-                self._walk(units, first, j + 1, spelled, keys, found)
 
-    @staticmethod
-    def _verified(span: list[Unit | None], key: str) -> bool:
-        """At least one syllable, and every Chinese character is the term's own character."""
-        has_syllable = False
-        for unit, term_char in zip(span, key, strict=True):
-            if unit is None:
+def _options(unit: Unit) -> tuple[str, ...]:
+    return (unit.syllable,) if unit.syllable else readings(unit.char)
+
+
+def _verified(span: list[Unit | None], key: str) -> bool:
+    """Span covers the term; each syllable reads its character, each character is the term's."""
+    if len(span) != len(key):
+        return False
+    has_syllable = False
+    for unit, term_char in zip(span, key, strict=True):
+        if unit is None:
+            return False
+        if unit.syllable:
+            if unit.syllable not in readings(term_char):
                 return False
-            if unit.syllable:
-                has_syllable = True
-            elif unit.char != term_char:
-                return False
-        return has_syllable
+            has_syllable = True
+        elif unit.char != term_char:
+            return False
+    return has_syllable
