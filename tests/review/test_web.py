@@ -326,3 +326,29 @@ def test_logout_ends_the_session(make_tenant, make_account, login):
     assert client.get("/review/queue").status_code == 200
     assert client.post("/review/logout", data={"csrf_token": client.csrf}).status_code == 302
     assert client.get("/review/queue").status_code == 302
+
+
+def test_appeal_and_complaint_items_render(
+    runtime, client, make_tenant, make_account, make_post, login
+):
+    t = make_tenant()
+    blocked = make_post(t.tenant, "被引擎拦截的帖子", action="block", external_id="b-1")
+    client.post(
+        "/v1/appeals", json={"external_id": "b-1", "statement": "我没有违规"}, headers=t.headers
+    )
+    complaint = client.post(
+        "/v1/complaints",
+        json={"text": "有人在骂人：你这个笨蛋", "category": "abuse", "description": "辱骂"},
+        headers=t.headers,
+    ).json
+    senior = login(make_account(t.tenant, "senior").username)
+    with runtime.sessions() as s:
+        appeal_item = s.scalar(select(ReviewItem).where(ReviewItem.source == "appeal"))
+    page = senior.get(f"/review/items/{appeal_item.id}")
+    assert page.status_code == 200
+    assert "我没有违规" in page.text and "appeal · pending" in page.text
+    assert 'id="btn-escalate"' not in page.text
+    other = senior.get(f"/review/items/{complaint['review_item_id']}")
+    assert other.status_code == 200
+    assert "你这个笨蛋" in other.text and "辱骂" in other.text
+    assert blocked.item_id is None
