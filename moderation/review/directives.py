@@ -18,12 +18,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from moderation import effects
 from moderation.engine.normalize import normalize
 from moderation.models.base import utcnow
 from moderation.models.review import Directive, ReviewerAccount
 from moderation.models.submission import Submission
 from moderation.review import events
+from moderation.review.directive_removal import remove_post
 from moderation.review.errors import NotFound, ReviewError
 from moderation.review.queue import enqueue, open_item_for
 
@@ -204,7 +204,7 @@ def _sweep_one(
     by_term.update({h["term"] for h in hits})
     if directive.mode == "remove":
         if post.action != "block":
-            _remove(session, directive, post, hits)
+            remove_post(session, directive, post, hits)
             counts["removed"] += 1
         return
     if post.action == "block" or open_item_for(session, post.id) is not None:
@@ -219,50 +219,6 @@ def _sweep_one(
         directive_id=directive.id,
     )
     counts["queued"] += 1
-
-
-def _remove(session: Session, directive: Directive, post: Submission, hits: list[dict]) -> None:
-    """Take a post down on the directive's authority, with event, statement and effects."""
-    previous = post.action
-    post.action = "block"
-    now = utcnow()
-    reason = f"Removed under directive {directive.reference}"
-    statement = {
-        "moderation_id": post.id,
-        "external_id": post.external_id,
-        "decision": "remove",
-        "action": "block",
-        "category": directive.category,
-        "terms": sorted({h["term"] for h in hits}),
-        "reason": reason,
-        "decided_by": "directive",
-        "directive_reference": directive.reference,
-        "decided_at": now.isoformat(timespec="seconds"),
-        "basis": "PRC Cybersecurity Law Art. 50",
-        "how_to_appeal": "The platform sends POST /v1/appeals with this moderation_id.",
-    }
-    events.record(
-        session,
-        "directive_removed",
-        tenant_id=post.tenant_id,
-        actor=f"directive:{directive.id}",
-        submission_id=post.id,
-        previous_status=previous,
-        new_status="block",
-        decision="remove",
-        category=directive.category,
-        reason=reason,
-        data={"directive_id": directive.id, "statement": statement},
-    )
-    effects.on_review_decision(
-        session,
-        post,
-        "remove",
-        f"directive:{directive.reference}",
-        directive.category,
-        reason,
-        statement,
-    )
 
 
 def _finish(

@@ -161,3 +161,23 @@ def test_an_ended_directive_no_longer_adds_terms(runtime, make_tenant, make_acco
         assert directives.active_terms(s, tenant.id) == []
         assert s.scalar(select(ReviewEvent.kind).where(ReviewEvent.kind == "directive_ended"))
     assert "ended" in client.get(f"/review/directives/{directive_id}").text
+
+
+def test_a_remove_sweep_closes_the_posts_open_item(runtime, make_tenant, make_post, make_account):
+    from moderation.models.review import Complaint
+    from moderation.review.complaints import file_complaint
+
+    tenant = make_tenant().tenant
+    held = make_post(tenant, "快来玩蓝鲸游戏")
+    with runtime.sessions() as s:
+        file_complaint(s, s.merge(tenant), category="violence", moderation_id=held.submission_id)
+        s.commit()
+    directive_id = _directive(runtime, make_account(tenant, "admin"), "remove")
+    assert directives.run_sweep(runtime.sessions, directive_id)["removed"] == 1
+    with runtime.sessions() as s:
+        item = s.get(ReviewItem, held.item_id)
+        assert (item.status, item.decision, item.open_key) == ("closed", "remove", None)
+        assert item.statement["directive_reference"] == "网信办〔2026〕7号"
+        assert s.scalar(select(Complaint.status)) == "handled"
+        event = s.scalar(select(ReviewEvent).where(ReviewEvent.kind == "directive_removed"))
+        assert event.item_id == held.item_id
