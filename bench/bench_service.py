@@ -3,7 +3,8 @@
     # start a service (gunicorn + workers on real Redis db 11, SQLite in a temp folder) and
     # measure it:
     python bench/bench_service.py --start
-    python bench/bench_service.py --start --database-url postgresql+psycopg://postgres@127.0.0.1/test
+    python bench/bench_service.py --start \
+        --database-url postgresql+psycopg://postgres@127.0.0.1/moderation_bench
     # or measure a running service:
     python bench/bench_service.py --url http://127.0.0.1:8000 --key mod_...
 
@@ -197,6 +198,8 @@ def started_service(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
     env = _env(args, instance)
     bin_dir = Path(sys.executable).parent
     run = [str(bin_dir / "moderation")]
+    if args.database_url and args.database_url.startswith("postgresql"):
+        _create_database(args.database_url)
     subprocess.run([*run, "db", "upgrade"], env=env, check=True, capture_output=True)
     if args.database_url and args.database_url.startswith("postgresql"):
         _reset_tables(env)
@@ -250,6 +253,22 @@ def started_service(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
             process.wait(timeout=30)
         log.close()
         print(f"service log: {instance / 'service.log'}", file=sys.stderr)
+
+
+def _create_database(url: str) -> None:
+    """Create the PostgreSQL bench database if it does not exist yet."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+        )
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
 
 
 def _reset_tables(env: dict[str, str]) -> None:

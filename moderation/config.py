@@ -45,6 +45,9 @@ class Settings:
     max_wait_seconds: float = 10.0
     pending_timeout_seconds: int = 120
     fail_closed: bool = True
+    #: Service-wide policy (moderation.engine.policy format, JSON in the environment); each
+    #: tenant's own `policy` overrides it key by key.
+    default_policy: dict[str, Any] = field(default_factory=dict)
     retention_days: int = MIN_RETENTION_DAYS
     review_lease_seconds: int = 300
     review_sla_minutes: int = 60
@@ -140,10 +143,20 @@ class Settings:
         for kid, key in self.field_keys.items():
             if len(key) != 32:
                 raise ConfigError(f"MODERATION_FIELD_KEYS: key {kid!r} must be 32 bytes")
+        self._validate_policy()
         if self.sqlite_synchronous not in ("NORMAL", "FULL", "EXTRA"):
             raise ConfigError("MODERATION_SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA")
         if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
             raise ConfigError("MODERATION_REDIS_URL must start with redis://, rediss:// or unix://")
+
+
+    def _validate_policy(self) -> None:
+        from moderation.engine.policy import Policy  # pure module: no service imports
+
+        try:
+            Policy.from_dict(self.default_policy)
+        except ValueError as exc:
+            raise ConfigError(f"MODERATION_DEFAULT_POLICY is invalid: {exc}") from None
 
 
 def _parse(name: str, type_name: str, raw: str) -> Any:
@@ -152,6 +165,11 @@ def _parse(name: str, type_name: str, raw: str) -> Any:
     try:
         if name == "field_keys":
             return _parse_field_keys(raw)
+        if name == "default_policy":
+            value = json.loads(raw)
+            if not isinstance(value, dict):
+                raise ValueError("expected a JSON object")
+            return value
         if name == "blind_index_key":
             return base64.b64decode(raw, validate=True)
         if type_name.startswith("bool"):

@@ -39,19 +39,24 @@ class Outcome:
     already: list[str]
 
 
+def policy_dict(tenant: Tenant, settings: Settings) -> dict[str, Any]:
+    """The tenant's policy data: service defaults overridden by the tenant's own keys."""
+    merged: dict[str, Any] = {"fail_closed": settings.fail_closed}
+    merged.update(settings.default_policy)
+    merged.update(tenant.policy or {})
+    return merged
+
+
 def tenant_policy(tenant: Tenant, settings: Settings) -> Any:
-    """The tenant's engine Policy: its overrides on top of the service defaults."""
+    """The tenant's engine Policy (see `policy_dict`)."""
     from moderation.engine.policy import Policy
 
-    overrides = dict(tenant.policy or {})
-    overrides.setdefault("fail_closed", settings.fail_closed)
-    return Policy.from_dict(overrides)
+    return Policy.from_dict(policy_dict(tenant, settings))
 
 
 def fails_closed(tenant: Tenant, settings: Settings) -> bool:
     """Whether an undecided post of this tenant must not be published (the default)."""
-    value = (tenant.policy or {}).get("fail_closed", settings.fail_closed)
-    return bool(value)
+    return bool(policy_dict(tenant, settings).get("fail_closed", True))
 
 
 def _as_dicts(items: Iterable[Any]) -> list[dict[str, Any]]:
@@ -193,6 +198,13 @@ def _copy(verdict: Verdict) -> Verdict:
     return Verdict(**{name: getattr(verdict, name) for name in (*columns, *more, *rest)})
 
 
+def _policy_version(tenant: Tenant, settings: Settings) -> str:
+    try:
+        return str(tenant_policy(tenant, settings).version)
+    except ValueError:  # the tenant's policy itself may be why no decision was possible
+        return "invalid-policy"
+
+
 def decide_undecided(
     session: Session, settings: Settings, submission: Submission, why: str
 ) -> bool:
@@ -222,7 +234,7 @@ def decide_undecided(
         masked_text=None,
         lexicon_version="none",
         model_version=None,
-        policy_version=str((tenant.policy or {}).get("version", "default")),
+        policy_version=_policy_version(tenant, settings),
         timings_ms={},
         decided_by=WORKER_NAME,
     )

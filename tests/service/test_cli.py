@@ -154,3 +154,10 @@ def _try_health(base: str) -> bool:
         return _http("GET", f"{base}/health")[0] == 200
     except OSError:
         return False
+
+
+def test_it_refuses_an_invalid_default_policy(runtime):
+    env = {**worker_env(runtime.settings), "MODERATION_DEFAULT_POLICY": '{"block": 1}'}
+    result = CliRunner().invoke(main, ["tenant", "create", "x"], env=env)
+    assert result.exit_code != 0 and "MODERATION_DEFAULT_POLICY" in result.output
+    assert "unknown policy key 'block'" in result.output

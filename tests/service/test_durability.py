@@ -117,3 +117,31 @@ def test_it_allows_an_undecided_post_only_for_a_fail_open_tenant(client, runtime
     assert sid in sweep(runtime).undecided
     result = client.get(f"/v1/moderations/{sid}", headers=acme.headers).get_json()
     assert result["action"] == "allow" and result["publish"] is True
+
+
+def test_it_applies_the_service_default_policy_under_the_tenants_own(
+    client, runtime, make_tenant, engine
+):
+    from dataclasses import replace
+
+    from moderation.runtime import Runtime
+    from moderation.verdicts import decide_pending
+
+    lenient = Runtime(replace(runtime.settings, default_policy={"block_categories": []}))
+    lenient.__dict__.update(db_engine=runtime.db_engine, sessions=runtime.sessions)
+    default, strict = make_tenant(), make_tenant()
+    with runtime.sessions() as s:
+        tenant = s.get(Tenant, strict.tenant.id)
+        assert tenant is not None
+        tenant.policy = {"block_categories": ["*"]}
+        s.commit()
+    ids = [
+        client.post("/v1/moderations", json={"text": BAD}, headers=t.headers).get_json()["id"]
+        for t in (default, strict)
+    ]
+    decide_pending(lenient.sessions, lenient.settings, engine, ids)
+    actions = [
+        client.get(f"/v1/moderations/{sid}", headers=t.headers).get_json()["action"]
+        for sid, t in zip(ids, (default, strict), strict=True)
+    ]
+    assert actions == ["review", "block"]
