@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import click
 from sqlalchemy.orm import Session
@@ -120,6 +121,43 @@ def directive_list(tenant: str) -> None:
                 f"{d.id}\t{d.reference}\t{d.category}\t{d.mode}\t{len(d.terms)} terms\t"
                 f"{d.sweep_status} {d.sweep_done}/{d.sweep_total}\t{d.summary}"
             )
+
+
+@directive_group.command("add")
+@click.option("--tenant", required=True, help="Tenant name or id.")
+@click.option("--reference", required=True, help="The authority's reference for the directive.")
+@click.option("--term", "terms", multiple=True, help="A term or phrase (repeatable).")
+@click.option("--terms-file", type=click.File(encoding="utf-8"), help="Terms, one per line.")
+@click.option("--category", required=True, help="Category code of the terms.")
+@click.option("--days", type=int, default=30, show_default=True, help="Sweep posts this recent.")
+@click.option("--mode", type=click.Choice(["queue", "remove"]), default="queue", show_default=True)
+def directive_add(
+    tenant: str,
+    reference: str,
+    terms: tuple[str, ...],
+    terms_file: Any,
+    category: str,
+    days: int,
+    mode: str,
+) -> None:
+    """Record a directive and queue its sweep (a worker runs it; see `directive list`)."""
+    from moderation.review.directives import create_directive
+    from moderation.review.errors import ReviewError
+    from moderation.review.jobs import enqueue_sweep
+    from moderation.runtime import Runtime
+
+    all_terms = list(terms) + (terms_file.read().splitlines() if terms_file else [])
+    with _session() as session:
+        try:
+            d = create_directive(
+                session, _tenant(session, tenant).id, reference=reference, terms=all_terms,
+                category=category, days=days, mode=mode,
+            )  # fmt: skip
+        except ReviewError as exc:
+            raise click.ClickException(f"{exc.field}: {exc}") from None
+        session.commit()
+        d.sweep_job_id = enqueue_sweep(Runtime(Settings.from_env()).redis, d.id)
+        click.echo(f"recorded directive {d.id} ({len(d.terms)} terms); sweep queued")
 
 
 @directive_group.command("end")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from moderation.engine.normalize import normalize
 from moderation.models.base import utcnow
-from moderation.models.review import Directive, ReviewerAccount
+from moderation.models.review import Directive
 from moderation.models.submission import Submission
 from moderation.review import events
 from moderation.review.directive_removal import remove_post
@@ -35,8 +35,9 @@ BATCH = 200
 
 def create_directive(
     session: Session,
-    account: ReviewerAccount,
+    tenant_id: str,
     *,
+    created_by: str | None = None,
     reference: str,
     terms: list[str],
     category: str,
@@ -59,14 +60,14 @@ def create_directive(
     if mode not in MODES:
         raise ReviewError(f"mode must be one of {', '.join(MODES)}", field="mode")
     directive = Directive(
-        tenant_id=account.tenant_id,
+        tenant_id=tenant_id,
         reference=reference,
         terms=cleaned,
         category=category,
         days=days,
         mode=mode,
         active=True,
-        created_by=account.id,
+        created_by=created_by,
         created_at=utcnow(),
         sweep_status="pending",
         sweep_total=0,

@@ -75,3 +75,42 @@ def test_it_unlocks_an_account(runtime, cli_env, make_tenant, make_account):
     assert result.exit_code == 0, result.output
     with runtime.sessions() as s:
         assert login(s, "ivy", "correct horse battery").id == account.id
+
+
+def test_it_records_a_directive_and_queues_its_sweep(runtime, cli_env, make_tenant, tmp_path):
+    from moderation.models.review import Directive
+    from moderation.queue.enqueue import BATCH, queue
+
+    make_tenant("shop")
+    terms = tmp_path / "terms.txt"
+    terms.write_text("死亡挑战\n\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        [
+            "directive",
+            "add",
+            "--tenant",
+            "shop",
+            "--reference",
+            "REF-7",
+            "--term",
+            "蓝鲸游戏",
+            "--terms-file",
+            str(terms),
+            "--category",
+            "violence",
+            "--days",
+            "3",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    with runtime.sessions() as s:
+        directive = s.scalar(select(Directive))
+        assert directive.terms == ["蓝鲸游戏", "死亡挑战"] and directive.mode == "queue"
+        assert queue(runtime.redis, BATCH).fetch_job(directive.sweep_job_id) is not None
+    listed = CliRunner().invoke(main, ["directive", "list", "--tenant", "shop"])
+    assert "REF-7" in listed.output and "pending" in listed.output
+    bad = CliRunner().invoke(
+        main, ["directive", "add", "--tenant", "shop", "--reference", "R", "--category", "violence"]
+    )
+    assert bad.exit_code != 0 and "terms:" in bad.output

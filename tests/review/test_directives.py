@@ -31,7 +31,8 @@ def _directive(runtime, account, mode: str, days: int = 7, terms=("蓝鲸游戏"
     with runtime.sessions() as s:
         d = directives.create_directive(
             s,
-            account,
+            account.tenant_id,
+            created_by=account.id,
             reference="网信办〔2026〕7号",
             terms=list(terms),
             category="violence",
@@ -139,7 +140,7 @@ def test_bad_directives_name_the_field(runtime, make_tenant, make_account, chang
     fields = {"reference": "ref", "terms": ["词"], "category": "fraud", "days": 3, "mode": "queue"}
     fields.update(change)
     with runtime.sessions() as s, pytest.raises(ReviewError) as info:
-        directives.create_directive(s, admin, **fields)
+        directives.create_directive(s, admin.tenant_id, **fields)
     assert info.value.field == field
 
 

@@ -26,7 +26,7 @@ def test_directive_terms_reach_only_their_tenant(runtime, base_engine, make_tena
         assert engines.for_tenant(s, ours.id) is base_engine
         directives.create_directive(
             s,
-            admin,
+            admin.tenant_id,
             reference="R-1",
             terms=["蓝鲸游戏"],
             category="violence",
@@ -56,7 +56,7 @@ def test_posts_are_analysed_with_their_tenants_engine(
     with runtime.sessions() as s:
         directives.create_directive(
             s,
-            make_account(ours, "admin"),
+            make_account(ours, "admin").tenant_id,
             reference="R-2",
             terms=["死亡挑战"],
             category="violence",
@@ -92,7 +92,7 @@ def test_the_worker_path_holds_a_new_post_with_a_directive_term(
     with runtime.sessions() as s:
         directives.create_directive(
             s,
-            make_account(tenant, "admin"),
+            make_account(tenant, "admin").tenant_id,
             reference="R-3",
             terms=["蓝鲸游戏"],
             category="violence",

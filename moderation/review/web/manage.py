@@ -110,7 +110,8 @@ def directives_page() -> ResponseReturnValue:
         try:
             directive = directives.create_directive(
                 session,
-                me,
+                me.tenant_id,
+                created_by=me.id,
                 reference=form.get("reference", ""),
                 terms=form.get("terms", "").splitlines(),
                 category=form.get("category", ""),
