@@ -199,6 +199,8 @@ def open_items(
         select(ReviewItem)
         .where(*available_to(account, now))
         .options(selectinload(ReviewItem.post).selectinload(Submission.verdict))
+        # Claims are taken with Core UPDATEs: refresh objects this session already holds.
+        .execution_options(populate_existing=True)
         .order_by(ReviewItem.priority.desc(), ReviewItem.created_at, ReviewItem.id)
         .limit(limit)
     )
