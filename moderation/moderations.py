@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from moderation import fieldcrypt
 from moderation.models.base import new_id, utcnow
@@ -156,7 +156,12 @@ def submit_batch(
 
 def get(session: Session, tenant_id: str, submission_id: str) -> Submission | None:
     """The tenant's submission with this id; None for unknown ids and other tenants' posts."""
-    row = session.get(Submission, submission_id, populate_existing=True)
+    row = session.get(
+        Submission,
+        submission_id,
+        options=[joinedload(Submission.verdict)],
+        populate_existing=True,
+    )
     if row is None or row.tenant_id != tenant_id:
         return None
     return row

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from moderation.models.base import utcnow
 from moderation.models.tenant import ApiKey, Tenant
@@ -74,7 +74,8 @@ def create_api_key(
 
 def authenticate(session: Session, plaintext: str) -> ApiKey | None:
     """The active key matching `plaintext`, or None."""
-    key = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(plaintext)))
+    query = select(ApiKey).where(ApiKey.key_hash == hash_key(plaintext))
+    key = session.scalar(query.options(joinedload(ApiKey.tenant)))
     if key is None or not key.active:
         return None
     return key

@@ -34,9 +34,12 @@ def _location(submission_id: str) -> str:
     return url_for("moderations.get_moderation", submission_id=submission_id)
 
 
-def _respond(submission: Submission) -> Response:
+def _fails_closed() -> bool:
+    return fails_closed(current_tenant(), get_runtime().settings)
+
+
+def _respond(submission: Submission, closed: bool) -> Response:
     """200 with the verdict when decided; 202 + Location to poll while pending."""
-    closed = fails_closed(current_tenant(), get_runtime().settings)
     body = moderations.to_resource(submission, closed)
     response = jsonify(body)
     if submission.status == "pending":
@@ -61,14 +64,15 @@ def create_moderation() -> Response:
     except moderations.Conflict as exc:
         raise _conflict(exc) from None
     submission = intake.submission
+    closed = _fails_closed()
     if submission.status != "pending":
-        return _respond(submission)
+        return _respond(submission, closed)
     # Committed first; a retry of a still-pending post queues it again (the job is idempotent).
     enqueue_moderation(runtime.redis, submission.id, settings.job_timeout_seconds)
     if wait and wait_decided(runtime.redis, submission.id, wait):
         session.rollback()  # end the read snapshot so the worker's commit is visible
         submission = moderations.get(session, key.tenant_id, submission.id) or submission
-    return _respond(submission)
+    return _respond(submission, closed)
 
 
 @bp.post("/batch")
@@ -88,7 +92,7 @@ def create_batch() -> Response:
     for intake in intakes:
         if not intake.created and intake.submission.status == "pending":
             enqueue_moderation(runtime.redis, intake.submission.id, settings.job_timeout_seconds)
-    closed = fails_closed(current_tenant(), settings)
+    closed = _fails_closed()
     items: list[dict[str, Any]] = []
     for intake in intakes:
         item = moderations.to_resource(intake.submission, closed)
@@ -108,4 +112,4 @@ def get_moderation(submission_id: str) -> Response:
         raise Problem(
             404, "Not Found", f"no moderation {submission_id!r}", field="id", kind="not-found"
         )
-    return _respond(submission)
+    return _respond(submission, _fails_closed())
