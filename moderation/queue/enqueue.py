@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
 from redis import Redis
 from rq import Queue, Retry
+from rq.job import Job
 from rq.serializers import JSONSerializer
+from rq.utils import utcparse
 
 #: Single posts: a platform may be waiting on the answer.
 HIGH = "moderation-high"
@@ -27,11 +32,50 @@ def queue(redis: Redis, name: str, job_timeout: int = 60) -> Queue:
     return Queue(name, connection=redis, serializer=JSONSerializer, default_timeout=job_timeout)
 
 
+#: Job states in which a job will still run by itself.
+WAITING = {"queued", "deferred", "scheduled"}
+
+
+def moderation_job_id(submission_id: str) -> str:
+    """The RQ job id of a submission's analysis (one per post, so its state can be looked up)."""
+    return f"moderate-{submission_id}"
+
+
+def batch_job_id(batch_id: str) -> str:
+    """The RQ job id of a batch's analysis."""
+    return f"moderate-batch-{batch_id}"
+
+
+def jobs_in_flight(redis: Redis, job_ids: Sequence[str], stalled_after: float) -> list[bool]:
+    """For each job id: is the job waiting in a queue, or running for less than `stalled_after`?
+
+    False means it was lost (Redis flushed or restarted without data), failed, or stalled with
+    its worker (killed mid-job): the sweeper queues such work again.
+    """
+    with redis.pipeline(transaction=False) as pipe:
+        for job_id in job_ids:
+            pipe.hmget(Job.key_for(job_id), "status", "started_at")
+        rows = pipe.execute()
+    cutoff = datetime.now(UTC) - timedelta(seconds=stalled_after)
+    alive = []
+    for status, started_at in rows:
+        state = status.decode() if status else None
+        if state in WAITING:
+            alive.append(True)
+        elif state == "started" and started_at:
+            started = utcparse(started_at.decode()).replace(tzinfo=UTC)
+            alive.append(started > cutoff)
+        else:
+            alive.append(False)
+    return alive
+
+
 def enqueue_moderation(redis: Redis, submission_id: str, job_timeout: int = 60) -> None:
     """Queue the analysis of one submission on the high-priority queue."""
     queue(redis, HIGH, job_timeout).enqueue(
         "moderation.queue.jobs.moderate",
         submission_id,
+        job_id=moderation_job_id(submission_id),
         retry=Retry(max=JOB_RETRIES),
         result_ttl=0,
         failure_ttl=7 * 86400,
@@ -44,6 +88,7 @@ def enqueue_batch(redis: Redis, batch_id: str, job_timeout: int = 60) -> None:
     queue(redis, BATCH, job_timeout).enqueue(
         "moderation.queue.jobs.moderate_batch",
         batch_id,
+        job_id=batch_job_id(batch_id),
         retry=Retry(max=JOB_RETRIES),
         result_ttl=0,
         failure_ttl=7 * 86400,

@@ -22,7 +22,14 @@ from sqlalchemy.orm import Session
 
 from moderation.models.base import utcnow
 from moderation.models.submission import Submission
-from moderation.queue.enqueue import ALL_QUEUES, enqueue_batch, enqueue_moderation
+from moderation.queue.enqueue import (
+    ALL_QUEUES,
+    batch_job_id,
+    enqueue_batch,
+    enqueue_moderation,
+    jobs_in_flight,
+    moderation_job_id,
+)
 from moderation.queue.notify import notify_decided
 from moderation.runtime import Runtime
 from moderation.verdicts import decide_undecided
@@ -70,11 +77,21 @@ def _claim(session: Session, submission: Submission) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
+def _lost(runtime: Runtime, stale: list[Submission]) -> list[Submission]:
+    """Those of `stale` whose job is gone, failed or stalled (not merely waiting in a backlog)."""
+    job_ids = [batch_job_id(s.batch_id) if s.batch_id else moderation_job_id(s.id) for s in stale]
+    timeout = runtime.settings.pending_timeout_seconds
+    alive = jobs_in_flight(runtime.redis, job_ids, stalled_after=timeout)
+    return [s for s, ok in zip(stale, alive, strict=True) if not ok]
+
+
 def requeue_stale(runtime: Runtime, report: SweepReport) -> None:
-    """Queue again every submission left pending too long (e.g. after Redis was flushed)."""
+    """Queue again every submission left pending too long whose job was lost (e.g. after Redis
+    was flushed, or its worker killed); a post merely waiting in a long queue is left alone."""
     settings = runtime.settings
     with runtime.sessions() as session:
         stale = _stale(session, timedelta(seconds=settings.pending_timeout_seconds))
+        stale = _lost(runtime, stale) if stale else stale
         batches: set[str] = set()
         for submission in stale:
             if submission.attempts >= settings.max_job_attempts:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from moderation import moderations
 from moderation.models.submission import Submission, Verdict
 from moderation.models.tenant import Tenant
-from moderation.queue.enqueue import HIGH, queue
+from moderation.queue.enqueue import HIGH, moderation_job_id, queue
 from moderation.queue.sweeper import sweep
 from tests.service.conftest import spawn_worker, stop, wait_until
 
@@ -37,7 +37,13 @@ def test_it_decides_a_post_whose_worker_was_killed_mid_job(runtime, make_tenant)
     with runtime.sessions() as s:
         sid = moderations.submit(s, acme.tenant.id, moderations.PostInput(text=BAD)).submission.id
     q = queue(runtime.redis, HIGH)
-    job = q.enqueue("tests.service.slow_jobs.slow_moderate", sid, retry=Retry(max=3))
+    # Under the post's own job id, as the API queues it: the sweeper sees it started, then stall.
+    job = q.enqueue(
+        "tests.service.slow_jobs.slow_moderate",
+        sid,
+        retry=Retry(max=3),
+        job_id=moderation_job_id(sid),
+    )
     first = spawn_worker(runtime.settings, "--no-sweeper")
     try:
         registry = StartedJobRegistry(HIGH, connection=runtime.redis, serializer=JSONSerializer)
@@ -80,6 +86,16 @@ def test_it_requeues_pending_posts_after_redis_was_flushed(client, make_tenant, 
     work()
     assert {_status(runtime, sid) for sid in ids} == {"decided"}
     assert _verdicts(runtime) == 8
+
+
+def test_it_leaves_posts_alone_that_merely_wait_in_a_backlog(client, make_tenant, runtime, work):
+    acme = make_tenant()
+    sid = client.post("/v1/moderations", json={"text": GOOD}, headers=acme.headers).get_json()["id"]
+    time.sleep(runtime.settings.pending_timeout_seconds + 0.1)
+    assert sweep(runtime).requeued == []  # its job is still queued: no duplicate
+    assert queue(runtime.redis, HIGH).count == 1
+    work()
+    assert _status(runtime, sid) == "decided"
 
 
 def _stuck(runtime, acme, attempts: int) -> str:  # type: ignore[no-untyped-def]
