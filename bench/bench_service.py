@@ -95,6 +95,30 @@ class Client:
         raise AssertionError("unreachable")
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except OSError:
+        return []
+
+
+def service_cpu_seconds(roots: list[int]) -> float:
+    """CPU time (user + system) used so far by the service processes and their children."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, list(roots)
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        except OSError:
+            continue
+        todo.extend(_children(pid))
+    return total
+
+
 def wait_all_decided(client: Client, ids: list[str], deadline: float) -> float:
     """Poll until every id has a verdict (oldest first); returns the time it happened."""
     remaining = list(ids)
@@ -188,6 +212,10 @@ def _env(args: argparse.Namespace, instance: Path) -> dict[str, str]:
     return env
 
 
+#: Pids of the processes `started_service` runs (for CPU accounting).
+SERVICE_PIDS: list[int] = []
+
+
 @contextmanager
 def started_service(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
     """Run gunicorn + RQ workers on a fresh instance; yields (base URL, API key)."""
@@ -241,6 +269,7 @@ def started_service(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
                 stderr=subprocess.STDOUT,
             )
         )
+    SERVICE_PIDS[:] = [p.pid for p in processes]
     base = f"http://127.0.0.1:{port}"
     try:
         _await_health(base)
@@ -301,6 +330,16 @@ def _await_health(base: str, timeout: float = 60) -> None:
     raise SystemExit("service did not become healthy")
 
 
+def _per_post(cpu_before: float, posts: int) -> str:
+    """Service CPU per post since `cpu_before`, and what two idle cores would sustain."""
+    if not SERVICE_PIDS:
+        return ""
+    used_ms = (service_cpu_seconds(SERVICE_PIDS) - cpu_before) * 1000 / posts
+    cores = os.cpu_count() or 1
+    rate = cores * 1000 / used_ms
+    return f"; service CPU {used_ms:.2f} ms/post (= {rate:,.0f} posts/s on {cores} free cores)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -330,13 +369,19 @@ def main() -> None:
     with started_service(args) if args.start else given() as (base, key):
         client = Client(base, key)
         client.call("POST", "/v1/moderations", {"text": "预热", "wait": 10})  # warm up
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+        cpu = service_cpu_seconds(SERVICE_PIDS)
         accepted, single = bench_single(client, args.single, 16, args.limit)
         print(
             f"single intake: {single:,.0f} posts/s decided, {accepted:,.0f} posts/s accepted "
-            f"({args.single} posts, 16 concurrent clients)"
+            f"({args.single} posts, 16 concurrent clients){_per_post(cpu, args.single)}"
         )
+        cpu = service_cpu_seconds(SERVICE_PIDS)
         batch = bench_batch(client, args.batches, args.batch_size, 2, args.limit)
-        print(f"batch intake:  {batch:,.0f} posts/s ({args.batches} batches of {args.batch_size})")
+        print(
+            f"batch intake:  {batch:,.0f} posts/s ({args.batches} batches of {args.batch_size})"
+            f"{_per_post(cpu, args.batches * args.batch_size)}"
+        )
         waits = bench_wait(client, args.rate, args.seconds)
         print(
             f"wait requests at {args.rate:g}/s for {args.seconds:g}s: "

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from moderation import fieldcrypt
 from moderation.models.base import new_id, utcnow
@@ -114,6 +115,7 @@ def submit(session: Session, tenant_id: str, post: PostInput) -> Intake:
     session.add(row)
     try:
         session.commit()
+        set_committed_value(row, "verdict", None)  # known: a new post has none (no query)
     except IntegrityError:  # a concurrent retry with the same external_id won the race
         session.rollback()
         if post.external_id is None:
@@ -148,6 +150,9 @@ def submit_batch(
                 results.append(Intake(row, created=True))
         try:
             session.commit()
+            for intake in results:
+                if intake.created:
+                    set_committed_value(intake.submission, "verdict", None)
             return batch_id, results
         except IntegrityError:  # a concurrent request stored one of these external ids
             session.rollback()
