@@ -7,6 +7,7 @@ the vocabulary at training time and featurises at inference time, so the two can
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
@@ -50,12 +51,12 @@ def word_terms(tokens: Sequence[str]) -> list[str]:
     """Word unigrams (two or more characters) and bigrams of the non-blank tokens."""
     words = [t.translate(_DIGIT_FOLD) for t in tokens if t.strip()]
     out = [WORD_MARK + w for w in words if len(w) > 1]
-    out.extend(WORD_MARK + a + PAIR_MARK + b for a, b in zip(words, words[1:], strict=False))
+    out.extend(WORD_MARK + a + PAIR_MARK + b for a, b in itertools.pairwise(words))
     return out
 
 
 class Featurizer:
-    """Maps texts to L2-normalised, sublinear-TF, IDF-weighted sparse rows over a fixed vocabulary."""
+    """Maps texts to L2-normalised sublinear-TF IDF-weighted sparse rows over a fixed vocabulary."""
 
     def __init__(
         self,

@@ -21,8 +21,19 @@ DEFAULT_DATASETS = REPO_ROOT.parent / "shared" / "datasets"
 DEFAULT_CORPUS = REPO_ROOT / "data" / "corpus"
 
 # COLD has no separate abuse label; offensive comments on race/region/gender are group hate.
-COLD_OFFENSIVE = ("hate",)
-SWSR_SEXIST = ("hate",)
+# An offensive (or sexist) comment that also contains a direct insult is additionally `abuse`
+# (weak label): that is the only abuse signal in the public data.
+ABUSE_MARKERS = (
+    "傻逼", "傻b", "傻x", "煞笔", "sb", "脑残", "你妈", "尼玛", "nmsl", "废物", "贱人", "贱货",
+    "婊子", "狗东西", "去死", "畜生", "杂种", "智障", "弱智", "蠢货", "蠢猪", "狗日", "操你",
+    "草泥马", "cnm",
+)  # fmt: skip
+
+
+def offensive_labels(text: str) -> tuple[str, ...]:
+    """Labels of a public-data comment marked offensive/sexist: hate, plus abuse on insults."""
+    lowered = text.lower()
+    return ("abuse", "hate") if any(m in lowered for m in ABUSE_MARKERS) else ("hate",)
 
 
 class DataError(ValueError):
@@ -114,7 +125,7 @@ def load_cold(root: Path) -> list[Example]:
             text = row[4].strip()
             if not text:
                 continue
-            labels = COLD_OFFENSIVE if _binary_label(path, line, row[3]) else ()
+            labels = offensive_labels(text) if _binary_label(path, line, row[3]) else ()
             split = "train" if name == "train.csv" else "test"
             train.append(Example(text, labels, "cold", split))
     # Train rows come first, so a dev text also present in train stays a training example.
@@ -130,7 +141,7 @@ def load_swsr(root: Path) -> list[Example]:
             raise DataError(f"{path}: line {line}: expected comment_text,label,...")
         text = row[0].strip()
         if text:
-            labels = SWSR_SEXIST if _binary_label(path, line, row[1]) else ()
+            labels = offensive_labels(text) if _binary_label(path, line, row[1]) else ()
             out.append(Example(text, labels, "swsr", assign_split(text, 0.2)))
     return _dedup(out)
 

@@ -1,5 +1,5 @@
-"""Fitting: vocabulary and IDF, one logistic regression per category, Platt calibration on the
-dev split, and per-category thresholds chosen on dev for a stated precision."""
+"""Fitting: vocabulary and IDF, one logistic regression per category, Platt calibration on
+out-of-fold scores, and per-category thresholds chosen on them for a stated precision."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def out_of_fold_margins(
 
 
 def platt(margins: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """(a, b) with p = sigmoid(a * margin + b), fitted on held-out (dev) margins."""
+    """(a, b) with p = sigmoid(a * margin + b), fitted on out-of-fold margins."""
     if y.min() == y.max():
         return 1.0, 0.0
     model = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000)
@@ -100,7 +100,7 @@ def threshold_for_precision(p: np.ndarray, y: np.ndarray, target: float, floor: 
 
 
 def choose_thresholds(p: np.ndarray, y: np.ndarray, cfg: FitConfig) -> dict[str, float]:
-    """{"review", "block"} cuts for one category from dev probabilities."""
+    """{"review", "block"} cuts for one category from out-of-fold probabilities."""
     review = threshold_for_precision(p, y, cfg.review_precision, cfg.review_floor)
     block = threshold_for_precision(p, y, cfg.block_precision, max(cfg.block_floor, review))
     return {"review": review, "block": max(block, review)}

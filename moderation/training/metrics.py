@@ -114,9 +114,9 @@ def evaluate(
     k = len(categories)
     matrix = np.zeros((k + 1, k + 1), dtype=np.int64)
     for i in range(truth.shape[0]):
-        rows = list(np.flatnonzero(truth[i])) or [-1]
+        rows = [int(r) for r in np.flatnonzero(truth[i])] or [-1]
         for r in rows:
-            matrix[r if r >= 0 else k, _predicted_column(int(r), pred[i], scores[i])] += 1
+            matrix[r if r >= 0 else k, _predicted_column(r, pred[i], scores[i])] += 1
     clean = ~truth.any(axis=1)
     return Report(
         n_items=int(truth.shape[0]),

@@ -36,8 +36,10 @@ WEAKNESSES = """\
 - Bag-of-n-grams model: it does not understand negation, quotation or reporting ("警方提醒：
   不要相信刷单返利" shares n-grams with the fraud it warns about); hard negatives in the corpus
   reduce but do not remove this. News about crimes can reach `review`.
-- Thresholds are chosen on a dev split of a few dozen positives per corpus category, so the
-  stated precision of each threshold is an estimate with wide error bars.
+- Thresholds are chosen on out-of-fold scores of a few hundred positives per corpus category,
+  so the stated precision of each threshold is an estimate with error bars of several points.
+- The corpus held-out split contains only hand-written lines; obfuscated variants of them are
+  training-only, so obfuscation robustness is measured only indirectly.
 - Long texts are scored as a whole; a short harmful sentence inside a long clean text is diluted.
 """
 
@@ -46,26 +48,38 @@ def _pct(x: float) -> str:
     return f"{100 * x:.2f}%"
 
 
+def _best_source(figures: dict[str, Any], code: str) -> tuple[str, dict[str, Any] | None]:
+    """The held-out set with the most examples of a category."""
+    best: tuple[str, dict[str, Any] | None] = ("", None)
+    for key, name in (
+        ("corpus_heldout", "corpus"),
+        ("cold_heldout", "COLD"),
+        ("swsr_heldout", "SWSR"),
+    ):
+        f = figures.get(key, {}).get("per_category", {}).get(code)
+        if f and f["support"] and (best[1] is None or f["support"] > best[1]["support"]):
+            best = (name, f)
+    return best
+
+
 def _category_table(model: LinearClassifier, figures: dict[str, Any]) -> list[str]:
-    per = figures.get("corpus_heldout", {}).get("per_category", {})
-    swsr = figures.get("swsr_heldout", {}).get("per_category", {})
     rows = [
-        "| category | review ≥ | block ≥ | held-out support | precision | recall | F1 |",
-        "|---|---|---|---|---|---|---|",
+        "| category | review ≥ | block ≥ | held-out set | support | precision | recall | F1 |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for code in model.categories:
         t = model.thresholds[code]
-        f = per.get(code) if per.get(code, {}).get("support") else swsr.get(code)
-        if f and f.get("support"):
-            src = "" if per.get(code, {}).get("support") else " (SWSR)"
+        name, f = _best_source(figures, code)
+        if f:
             cells = (
-                f"{f['support']}{src}",
+                name,
+                str(f["support"]),
                 f"{f['precision']:.3f}",
                 f"{f['recall']:.3f}",
                 f"{f['f1']:.3f}",
             )
         else:
-            cells = ("0", "–", "–", "–")
+            cells = ("–", "0", "–", "–", "–")
         rows.append(
             f"| `{code}` | {t['review']:.3f} | {t['block']:.3f} | " + " | ".join(cells) + " |"
         )
@@ -92,10 +106,11 @@ def render(
         f"Engine-normalised text → character {cfg['char_ngrams'][0]}-{cfg['char_ngrams'][1]}-grams "
         "(digits folded to 0) + jieba word unigrams/bigrams → sublinear TF-IDF (L2) → one logistic "
         f"regression per category (liblinear, C={cfg['c']}, seed {cfg['seed']}) → Platt sigmoid "
-        "calibration fitted on the dev split. Thresholds per category are the lowest score whose "
-        f"dev precision is ≥ {cfg['review_precision']} (review, floor {cfg['review_floor']}) and "
+        "calibration on out-of-fold scores. Thresholds per category are the lowest score whose "
+        f"out-of-fold precision is ≥ {cfg['review_precision']} (review, floor "
+        f"{cfg['review_floor']}) and "
         f"≥ {cfg['block_precision']} (block, floor {cfg['block_floor']}); 1.0 means the level was "
-        "not reachable on dev. Stored as JSON + plain arrays (npz, no pickle) with a sha256 "
+        "not reachable. Stored as JSON + plain arrays (npz, no pickle) with a sha256 "
         "manifest; loading refuses tampered or foreign files.",
         "",
         "## Data",
@@ -104,10 +119,13 @@ def render(
         "|---|---|---|",
         *[f"| {name} | {lic} | {mapping} |" for name, lic, _, mapping in SOURCES],
         "",
-        "Splits are fixed by a sha256 hash of the text: COLD train → 90% train / 10% dev, COLD dev →"
-        " test (minus texts also in COLD train); SWSR and corpus → 70/10/20 train/dev/test; "
-        "THUCNews → 40/10/50. Texts are de-duplicated across all sources. Training never sees dev "
-        "(calibration, thresholds) or test (figures below).",
+        "Splits are fixed by a sha256 hash of the text: COLD train.csv → train, COLD dev.csv → "
+        "test (minus texts also in COLD train); SWSR and corpus → 80/20 train/test, except that "
+        "machine-made corpus variants (`*_variant` styles) always train so no test line has a "
+        "near-copy in training; THUCNews → 50/50. Texts are de-duplicated across all sources. "
+        f"Calibration and thresholds use {cfg['folds']}-fold out-of-fold scores on the training "
+        "split (cross-fitting); the final weights are fitted on the whole training split. "
+        f"Corpus examples weigh {cfg['corpus_weight']}× public ones. Training never sees test.",
         "",
         "| source/split | items |",
         "|---|---|",

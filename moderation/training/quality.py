@@ -61,6 +61,7 @@ def quality_figures(model: LinearClassifier, examples: Sequence[Example]) -> dic
         truth = np.array([bool(e.labels) for e in cold])
         out["cold_dev_accuracy"] = float((predicted == truth).mean())
         out["cold_dev_items"] = len(cold)
+        out["cold_heldout"] = report_for(model, cold).to_dict()
     swsr = [e for e in test if e.source == "swsr"]
     if swsr:
         out["swsr_heldout"] = report_for(model, swsr).to_dict()

@@ -33,7 +33,9 @@ def train_small() -> Callable[[Path], TrainResult]:
 
 
 @pytest.fixture(scope="session")
-def trained(tmp_path_factory: pytest.TempPathFactory, train_small: Callable[[Path], TrainResult]) -> TrainResult:
+def trained(
+    tmp_path_factory: pytest.TempPathFactory, train_small: Callable[[Path], TrainResult]
+) -> TrainResult:
     return train_small(tmp_path_factory.mktemp("model") / "classifier")
 
 

@@ -1,4 +1,4 @@
-"""Training on fixtures gives an artifact that loads, predicts, round-trips and resists tampering."""
+"""Training on fixtures gives an artifact that loads, predicts, round-trips, resists tampering."""
 
 from __future__ import annotations
 
@@ -31,7 +31,9 @@ def test_it_predicts_the_trained_category(model: LinearClassifier) -> None:
     assert max(scores[0], key=lambda c: scores[0][c]) == "gambling"
 
 
-def test_it_round_trips_with_identical_scores(trained: TrainResult, model: LinearClassifier) -> None:
+def test_it_round_trips_with_identical_scores(
+    trained: TrainResult, model: LinearClassifier
+) -> None:
     texts = _norm([GAMBLING, CLEAN, "刷单返利日结"])
     again = load(trained.folder)
     assert again.version == model.version == trained.version

@@ -51,8 +51,17 @@ def test_it_evaluates_a_jsonl_file(runner: CliRunner, trained: TrainResult, tmp_
 def test_it_prints_builtin_quality_figures(runner: CliRunner, trained: TrainResult) -> None:
     res = runner.invoke(
         main,
-        ["evaluate", "--builtin", "--model", str(trained.folder), "--datasets", str(DATASETS),
-         "--corpus", str(CORPUS), "--json"],
+        [
+            "evaluate",
+            "--builtin",
+            "--model",
+            str(trained.folder),
+            "--datasets",
+            str(DATASETS),
+            "--corpus",
+            str(CORPUS),
+            "--json",
+        ],
     )
     assert res.exit_code == 0, res.output
     figures = json.loads(res.output)
@@ -65,8 +74,17 @@ def test_it_trains_from_the_command_line(runner: CliRunner, tmp_path: Path) -> N
     out = tmp_path / "m" / "classifier"
     res = runner.invoke(
         main,
-        ["train", "--out", str(out), "--datasets", str(DATASETS), "--corpus", str(CORPUS),
-         "--seed", "3"],
+        [
+            "train",
+            "--out",
+            str(out),
+            "--datasets",
+            str(DATASETS),
+            "--corpus",
+            str(CORPUS),
+            "--seed",
+            "3",
+        ],
     )
     assert res.exit_code == 0, res.output
     assert "cold_dev_accuracy" in res.output and (out / "manifest.json").is_file()
@@ -84,8 +102,15 @@ def _copy_data(tmp_path: Path) -> tuple[Path, Path]:
 def _train(runner: CliRunner, datasets: Path, corpus: Path, tmp_path: Path) -> str:
     res = runner.invoke(
         main,
-        ["train", "--out", str(tmp_path / "out"), "--datasets", str(datasets),
-         "--corpus", str(corpus)],
+        [
+            "train",
+            "--out",
+            str(tmp_path / "out"),
+            "--datasets",
+            str(datasets),
+            "--corpus",
+            str(corpus),
+        ],
     )
     assert res.exit_code == 1, res.output
     assert "Traceback" not in res.output
@@ -115,8 +140,9 @@ def test_it_names_the_malformed_corpus_line(runner: CliRunner, tmp_path: Path) -
     assert "fraud.jsonl: line 15: invalid JSON" in out
 
 
-def test_it_rejects_unknown_codes_and_missing_labels(runner: CliRunner, trained: TrainResult,
-                                                     tmp_path: Path) -> None:
+def test_it_rejects_unknown_codes_and_missing_labels(
+    runner: CliRunner, trained: TrainResult, tmp_path: Path
+) -> None:
     bad = _write(tmp_path / "bad.jsonl", [json.dumps({"text": "你好"})])
     res = runner.invoke(main, ["evaluate", "--data", str(bad), "--model", str(trained.folder)])
     assert res.exit_code == 1 and "bad.jsonl: line 1: missing 'labels' or 'label'" in res.output
@@ -125,8 +151,9 @@ def test_it_rejects_unknown_codes_and_missing_labels(runner: CliRunner, trained:
     assert res.exit_code == 1 and "'weather'" in res.output
 
 
-def test_it_refuses_a_model_folder_that_is_not_an_artifact(runner: CliRunner, tmp_path: Path,
-                                                           trained: TrainResult) -> None:
+def test_it_refuses_a_model_folder_that_is_not_an_artifact(
+    runner: CliRunner, tmp_path: Path, trained: TrainResult
+) -> None:
     data = _write(tmp_path / "e.jsonl", [json.dumps({"text": "你好", "label": "clean"})])
     res = runner.invoke(main, ["evaluate", "--data", str(data), "--model", str(tmp_path)])
     assert res.exit_code == 1 and "cannot load model" in res.output
