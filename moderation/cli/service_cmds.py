@@ -51,13 +51,26 @@ def _upgrade(settings: Settings) -> None:
     "--queue", "queues", multiple=True, type=click.Choice(ALL_QUEUES), help="Queues to work."
 )
 @click.option("--no-sweeper", is_flag=True, help="Do not run the sweeper in this worker.")
-def worker_cmd(burst: bool, queues: tuple[str, ...], no_sweeper: bool) -> None:
+@click.option(
+    "--job-log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING"]),
+    default="WARNING",
+    show_default=True,
+    help="RQ's per-job log lines (INFO logs every job; costly at high rates).",
+)
+def worker_cmd(burst: bool, queues: tuple[str, ...], no_sweeper: bool, job_log_level: str) -> None:
     """Work the moderation queues (loads the engine once; scale out with more processes)."""
     from moderation.queue.worker import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = load_settings()
-    run_worker(settings, queues or ALL_QUEUES, burst=burst, sweeper=not no_sweeper)
+    run_worker(
+        settings,
+        queues or ALL_QUEUES,
+        burst=burst,
+        sweeper=not no_sweeper,
+        log_level=job_log_level,
+    )
 
 
 def worker_main() -> None:
