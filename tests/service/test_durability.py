@@ -161,3 +161,12 @@ def test_it_applies_the_service_default_policy_under_the_tenants_own(
         for sid, t in zip(ids, (default, strict), strict=True)
     ]
     assert actions == ["review", "block"]
+
+
+def test_it_sweeps_once_per_interval_across_workers(runtime):
+    from moderation.queue.sweeper import sweep_if_due
+
+    assert sweep_if_due(runtime, "machine-a") is not None
+    assert sweep_if_due(runtime, "machine-b") is None  # another worker swept just now
+    time.sleep(runtime.settings.sweep_interval_seconds + 0.05)
+    assert sweep_if_due(runtime, "machine-b") is not None

@@ -142,3 +142,18 @@ def test_it_rejects_stale_or_tampered_signatures():
     assert not signing.verify("s3cret", header, body, now=1_000_000 + 301)
     assert not signing.verify("s3cret", header, body + b" ", now=1_000_100)
     assert not signing.verify("s3cret", "garbage", body)
+
+
+def test_it_queues_each_attempt_once_however_many_sweepers(
+    client, make_tenant, receiver, session, runtime, work
+):
+    from moderation.queue.enqueue import WEBHOOKS, queue
+    from moderation.webhooks.dispatch import queue_due
+
+    acme = make_tenant(webhook_url=receiver.url)
+    receiver.script = [500]
+    client.post("/v1/moderations", json={"text": BAD}, headers=acme.headers)
+    work()  # first attempt fails
+    time.sleep(runtime.settings.webhook_backoff_seconds + 0.1)
+    counts = [queue_due(session, runtime.redis, runtime.settings) for _ in range(3)]
+    assert counts == [1, 0, 0] and queue(runtime.redis, WEBHOOKS).count == 1
