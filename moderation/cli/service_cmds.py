@@ -138,6 +138,36 @@ def tenant_create(name: str, webhook_url: str | None) -> None:
     click.echo(f"API key:        {plaintext}   (shown once; only its hash is stored)")
 
 
+@tenant_group.command("update")
+@click.argument("tenant")
+@click.option("--policy", default=None, help="Policy JSON, e.g. '{\"fail_closed\": true}'.")
+@click.option("--webhook-url", default=None, help="Default webhook URL ('' to remove).")
+def tenant_update(tenant: str, policy: str | None, webhook_url: str | None) -> None:
+    """Set a tenant's policy (validated) or default webhook URL; prints the result."""
+    import json
+
+    from moderation.engine.policy import Policy
+    from moderation.tenancy import TenancyError, find_tenant
+    from moderation.verdicts import policy_dict
+
+    settings = load_settings()
+    try:
+        with _session(settings) as session:
+            row = find_tenant(session, tenant)
+            if policy is not None:
+                data = json.loads(policy)
+                Policy.from_dict({**settings.default_policy, **data})
+                row.policy = data
+            if webhook_url is not None:
+                row.webhook_url = webhook_url or None
+            effective = policy_dict(row, settings)
+    except (TenancyError, ValueError) as exc:
+        raise click.ClickException(f"{exc}") from None
+    click.echo(f"tenant:      {row.name} ({row.id})")
+    click.echo(f"webhook URL: {row.webhook_url or '-'}")
+    click.echo(f"policy:      {json.dumps(effective, ensure_ascii=False, sort_keys=True)}")
+
+
 @click.group("key")
 def key_group() -> None:
     """API keys."""

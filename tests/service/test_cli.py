@@ -161,3 +161,14 @@ def test_it_refuses_an_invalid_default_policy(runtime):
     result = CliRunner().invoke(main, ["tenant", "create", "x"], env=env)
     assert result.exit_code != 0 and "MODERATION_DEFAULT_POLICY" in result.output
     assert "unknown policy key 'block'" in result.output
+
+
+def test_it_sets_a_validated_tenant_policy(cli, session):
+    cli("tenant", "create", "acme")
+    output = cli("tenant", "update", "acme", "--policy", '{"fail_closed": false}')
+    assert '"fail_closed": false' in output
+    tenant = session.scalar(select(Tenant).where(Tenant.name == "acme"))
+    assert tenant is not None and tenant.policy == {"fail_closed": False}
+    bad = cli.fail("tenant", "update", "acme", "--policy", '{"fail": 1}')  # type: ignore[attr-defined]
+    assert "unknown policy key 'fail'" in bad
+    assert "Expecting" in cli.fail("tenant", "update", "acme", "--policy", "{")  # type: ignore[attr-defined]
