@@ -22,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from moderation import effects
 from moderation.config import Settings
+from moderation.engine.policy import Policy, decide
 from moderation.models.base import new_id, utcnow
 from moderation.models.submission import Submission, Verdict
 from moderation.models.tenant import Tenant
@@ -47,10 +48,8 @@ def policy_dict(tenant: Tenant, settings: Settings) -> dict[str, Any]:
     return merged
 
 
-def tenant_policy(tenant: Tenant, settings: Settings) -> Any:
+def tenant_policy(tenant: Tenant, settings: Settings) -> Policy:
     """The tenant's engine Policy (see `policy_dict`)."""
-    from moderation.engine.policy import Policy
-
     return Policy.from_dict(policy_dict(tenant, settings))
 
 
@@ -149,8 +148,6 @@ def decide_pending(
             assert tenant is not None
             if tenant.id not in policies:
                 policies[tenant.id] = tenant_policy(tenant, settings)
-            from moderation.engine.policy import decide
-
             decision = decide(analysis, policies[tenant.id])
             queued = submission.queued_at or submission.received_at
             queue_ms = (utcnow() - queued).total_seconds() * 1000 - engine_ms
