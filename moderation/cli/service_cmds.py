@@ -220,12 +220,30 @@ def _demo_tenant(settings: Settings) -> str | None:
         return plaintext
 
 
+def _die_with_parent() -> None:
+    """In a child: get SIGTERM when the parent dies, however it dies (Linux)."""
+    try:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: `serve` still stops them on SIGTERM/Ctrl-C
+        pass
+
+
 def _start_workers(settings: Settings, count: int) -> list[subprocess.Popen[bytes]]:
     env = dict(os.environ)
     env["MODERATION_INSTANCE_DIR"] = str(settings.instance_dir)
     if settings.redis_url:
         env["MODERATION_REDIS_URL"] = settings.redis_url
-    return [subprocess.Popen([sys.executable, "-c", WORKER_BOOT], env=env) for _ in range(count)]
+    return [
+        subprocess.Popen([sys.executable, "-c", WORKER_BOOT], env=env, preexec_fn=_die_with_parent)
+        for _ in range(count)
+    ]
+
+
+def _stop_on_sigterm(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt  # run the same clean-up as Ctrl-C
 
 
 @click.command("serve")
@@ -258,14 +276,20 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
     if key:
         click.echo(f"created tenant 'demo'; its API key (shown once): {key}")
     children = _start_workers(settings, workers)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     click.echo(f"API on http://{host}:{port}/v1  ({workers} worker process(es))")
     try:
         run_simple(host, port, create_app(settings), threaded=True, use_reloader=False)
+    except KeyboardInterrupt:
+        click.echo("stopping")
     finally:
         for child in children:
             child.send_signal(signal.SIGTERM)
         for child in children:
-            child.wait(timeout=30)
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
 
 
 def register(main: click.Group) -> None:

@@ -146,7 +146,19 @@ def test_it_serves_embedded_with_nothing_configured(tmp_path: Path):
         assert (tmp_path / "instance" / "redis.sock").exists()
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        server.wait(timeout=60)
+    workers = [
+        pid for pid in os.listdir("/proc") if pid.isdigit() and str(tmp_path) in _environ(int(pid))
+    ]
+    assert workers == [], "worker processes outlived `moderation serve`"
+
+
+def _environ(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            return f.read().decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def _try_health(base: str) -> bool:
