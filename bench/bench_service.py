@@ -221,6 +221,8 @@ def started_service(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
     """Run gunicorn + RQ workers on a fresh instance; yields (base URL, API key)."""
     from redis import Redis
 
+    from moderation.cli.service_cmds import die_with_parent
+
     Redis.from_url(args.redis_url).flushdb()
     instance = Path(tempfile.mkdtemp(prefix="bench-service-"))
     env = _env(args, instance)
@@ -257,6 +259,7 @@ def started_service(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,
         )
     ]
     for _ in range(args.workers):
@@ -267,6 +270,7 @@ def started_service(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
                 cwd=ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                preexec_fn=die_with_parent,
             )
         )
     SERVICE_PIDS[:] = [p.pid for p in processes]

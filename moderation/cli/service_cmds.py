@@ -220,7 +220,7 @@ def _demo_tenant(settings: Settings) -> str | None:
         return plaintext
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In a child: get SIGTERM when the parent dies, however it dies (Linux)."""
     try:
         import ctypes
@@ -237,7 +237,7 @@ def _start_workers(settings: Settings, count: int) -> list[subprocess.Popen[byte
     if settings.redis_url:
         env["MODERATION_REDIS_URL"] = settings.redis_url
     return [
-        subprocess.Popen([sys.executable, "-c", WORKER_BOOT], env=env, preexec_fn=_die_with_parent)
+        subprocess.Popen([sys.executable, "-c", WORKER_BOOT], env=env, preexec_fn=die_with_parent)
         for _ in range(count)
     ]
 

@@ -20,6 +20,7 @@ import pytest
 from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
+from moderation.cli.service_cmds import die_with_parent
 from moderation.config import Settings
 from moderation.queue import context
 from moderation.queue.enqueue import ALL_QUEUES, queue
@@ -96,6 +97,7 @@ def spawn_worker(settings: Settings, *args: str, **env: str) -> subprocess.Popen
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,  # no orphan workers if the test run is killed
         )
     finally:
         log.close()
