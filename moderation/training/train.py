@@ -3,6 +3,7 @@ artifact and the model card. Same data + same seed = byte-identical artifact."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -79,6 +80,14 @@ def _fit_all(
     return weights, bias, calibration, thresholds
 
 
+def _throughput(model: LinearClassifier, texts: list[str], tokens: list[list[str]]) -> float:
+    """Posts/s scoring `texts` in batches of 256 with the engine's tokens (one process)."""
+    t0 = time.perf_counter()
+    for i in range(0, len(texts), 256):
+        model.score_batch(texts[i : i + 256], tokens[i : i + 256])
+    return len(texts) / max(time.perf_counter() - t0, 1e-9)
+
+
 def train(
     out: Path,
     datasets: Path,
@@ -132,8 +141,12 @@ def train(
         metadata=metadata,
     )
     log(f"wrote {out} (version {version}); evaluating held-out splits")
+    t0 = time.perf_counter()
     model: LinearClassifier = load(out)
+    load_seconds = time.perf_counter() - t0
     figures = quality_figures(model, examples)
+    figures["load_seconds"] = round(load_seconds, 3)
+    figures["posts_per_second"] = round(_throughput(model, normalized[:4096], tokens[:4096]))
     if card is not None:
         write_model_card(card, model, figures, metadata, out)
         log(f"wrote {card}")
