@@ -46,12 +46,22 @@ def backoff(settings: Settings, attempt: int) -> float:
     return float(min(settings.webhook_backoff_seconds * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS))
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer like any other: not followed (it would turn the POST into GET)."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
 def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Response:
-    """POST `body`; never raises for network or HTTP errors."""
+    """POST `body`; never raises for network or HTTP errors (3xx counts as a failure)."""
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     started = time.monotonic()
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _opener.open(request, timeout=timeout) as response:
             code, error = int(response.status), None
     except urllib.error.HTTPError as exc:
         code, error = exc.code, f"HTTP {exc.code}"

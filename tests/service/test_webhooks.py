@@ -157,3 +157,17 @@ def test_it_queues_each_attempt_once_however_many_sweepers(
     time.sleep(runtime.settings.webhook_backoff_seconds + 0.1)
     counts = [queue_due(session, runtime.redis, runtime.settings) for _ in range(3)]
     assert counts == [1, 0, 0] and queue(runtime.redis, WEBHOOKS).count == 1
+
+
+def test_it_counts_a_redirect_as_a_failed_attempt(
+    client, make_tenant, receiver, session, runtime, work
+):
+    acme = make_tenant(webhook_url=receiver.url)
+    receiver.script = [307]
+    client.post("/v1/moderations", json={"text": BAD}, headers=acme.headers)
+    work()
+    _retry_due(runtime, work)
+    [delivery] = _deliveries(session)
+    codes = [a.status_code for a in _attempts(session, delivery.id)]
+    assert codes == [307, 200] and delivery.status == "delivered"
+    assert len(receiver.received) == 2  # the redirect was not followed
