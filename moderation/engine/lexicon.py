@@ -11,9 +11,14 @@ Project format (`*.lex`)::
     冰<TAB>review<TAB>strict
     !读博                        allow-list phrase: a hit lying inside an occurrence is suppressed
 
-Severity is `block` or `review`; mode is `word` (default: the match must lie on token / Latin
-word boundaries), `substring` (anywhere) or `strict` (literal after basic normalisation: no
-pinyin, no separator skipping, token-aligned).
+Severity is `block` or `review`; mode is one of
+
+- `word` (default): the match must lie on token / Latin word boundaries; separators inserted
+  in the term are skipped and pinyin spellings (dubo, 赌bo) match;
+- `nopinyin`: like `word` (boundaries, separator skipping: 黄*播) but no pinyin spellings, for
+  terms whose pinyin is a common word or name (黄播 = Huang Bo, 赌马 = Duma);
+- `substring`: anywhere, no boundary check;
+- `strict`: literal after basic normalisation (no pinyin, no separator skipping), token-aligned.
 
 Interchange format (any other file name, e.g. `.tsv`, `.txt`)::
 
@@ -136,7 +141,9 @@ def _project_entry(line: str, category: str, where: str) -> LexiconEntry:
         )
     mode = fields[2] if len(fields) == 3 else "word"
     if mode not in MODES:
-        raise LexiconError(f"{where}: mode must be word, substring or strict, not {mode!r}")
+        raise LexiconError(
+            f"{where}: mode must be word, nopinyin, substring or strict, not {mode!r}"
+        )
     severity = _check_severity(fields[1], where)
     _check_term(fields[0], where)
     return LexiconEntry(fields[0], category, severity, cast(Mode, mode), where, _PENDING)

@@ -15,9 +15,9 @@ from typing import Literal
 from moderation.engine.normalize import normalize, normalize_texts
 from moderation.engine.types import Severity
 
-Mode = Literal["word", "substring", "strict"]
+Mode = Literal["word", "nopinyin", "substring", "strict"]
 SEVERITIES: tuple[str, ...] = ("block", "review")
-MODES: tuple[str, ...] = ("word", "substring", "strict")
+MODES: tuple[str, ...] = ("word", "nopinyin", "substring", "strict")
 LEXICON_SUFFIXES: tuple[str, ...] = (".lex", ".tsv", ".txt")
 _SEVERITY_RANK = {"review": 0, "block": 1}
 _SEPARATORS = re.compile(r"[\W_]+")  # everything but letters and digits (str.isalnum)

@@ -6,10 +6,13 @@ symbols, emoji) removed, so 赌*博, 赌 博 and 赌😀博 all read 赌博. A c
 - `substring` entries: always;
 - `word` entries: each edge that is a Latin letter or digit has no Latin letter or digit next to
   it in the normalised text (so "sex" does not hit "Essex" or "is exciting"), and each other edge
-  falls on a jieba token boundary of the compact text (so 前方路口交通 does not hit 口交 and
-  他是水手，枪法很准 — compact 他是水手枪法很准, segmented 水手/枪法 — does not hit 手枪).
+  falls on a jieba token boundary (so 前方路口交通 does not hit 口交). Where separators were
+  removed the boundary is forced: the runs between them are segmented one by one, so
+  兼职刷单，日结 reads 刷/单 | 日/结 and hits 刷单, while 他是水手，枪法很准 (水手 | 枪法) does
+  not hit 手枪, whose start lies inside the token 水手.
   A Chinese term of two or more characters lying inside one token also counts when the rest of
   the token is dictionary words (枪支 in 枪支弹药, 冰毒 in 冰毒案);
+- `nopinyin` entries: as `word`, but never matched through a pinyin spelling;
 - `strict` entries: whole tokens only, and the normalised text is literally the term;
 - the candidate does not span a line break or sentence-final punctuation;
 - no allow-list phrase occurrence contains it.
@@ -30,11 +33,12 @@ import ahocorasick
 from moderation.engine.lexicon_model import Lexicon, LexiconEntry, term_key
 from moderation.engine.normalize import NormalizedText
 from moderation.engine.pinyin import PinyinIndex
-from moderation.engine.segment import is_word, token_ends
+from moderation.engine.segment import is_word, run_token_ends, token_ends
 
 _ALNUM_RUN = re.compile(r"[^\W_]+")
 _SEPARATOR = re.compile(r"[\W_]+")
 _SENTENCE_BREAK = frozenset("。！？!?\n\r\u2028\u2029")
+_PINYIN_MODES = frozenset({"word", "substring"})  # nopinyin and strict terms: no pinyin spelling
 
 
 def _is_ascii_alnum(ch: str) -> bool:
@@ -80,9 +84,16 @@ class CompactText:
         return index[start], index[end - 1] + 1
 
     def is_boundary(self, pos: int) -> bool:
-        """Whether `pos` is a token boundary of the compact text (segmented on first use)."""
+        """Whether `pos` is a token boundary of the compact text (segmented on first use).
+
+        Where separators were removed the boundary is forced: each run between them is
+        segmented on its own, so 刷单，日结 reads 刷/单 | 日/结, never 刷/单日/结.
+        """
         if self._bounds is None:
-            self._ends = token_ends(self.text)
+            if isinstance(self._index, range):  # nothing was removed: one run
+                self._ends = token_ends(self.text)
+            else:
+                self._ends = run_token_ends(_SEPARATOR.split(self.normalized))
             self._bounds = {0, *self._ends}
         return pos in self._bounds
 
@@ -117,7 +128,7 @@ class Matcher:
         )
         self._allow = self._automaton((term_key(a.phrase, "word"), 0) for a in lexicon.allow)
         self._pinyin = PinyinIndex(
-            (e.key, i) for i, e in enumerate(self.entries) if e.mode != "strict"
+            (e.key, i) for i, e in enumerate(self.entries) if e.mode in _PINYIN_MODES
         )
 
     @staticmethod

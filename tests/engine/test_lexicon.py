@@ -52,7 +52,7 @@ def test_it_loads_single_interchange_file(tmp_path: Path) -> None:
         (["赌博\treview"], "before any .@category"),
         (["@category gambling", "赌博"], "expected term<TAB>severity"),
         (["@category gambling", "赌博\tdeny"], "severity must be 'block' or 'review'"),
-        (["@category gambling", "赌博\treview\tfuzzy"], "mode must be word, substring or strict"),
+        (["@category gambling", "赌博\treview\tfuzzy"], "mode must be word, nopinyin"),
         (["@category gambling", "赌博\treview\tword\textra"], r"found 4 field\(s\)"),
         (["@category gambling", "\treview"], "empty term"),
         (["@category gambling", "！！\treview"], "empty after normalisation"),

@@ -93,7 +93,7 @@ def test_every_term_line_is_term_tab_severity_tab_mode(path: Path) -> None:
             len(fields) in (2, 3)
             and all(f and f == f.strip() for f in fields)
             and fields[1] in ("block", "review")
-            and (len(fields) == 2 or fields[2] in ("word", "substring", "strict"))
+            and (len(fields) == 2 or fields[2] in ("word", "nopinyin", "substring", "strict"))
         )
         if not ok:
             bad.append(f"{path.name}:{n}: {line!r}")
