@@ -13,6 +13,7 @@
 你妈死了	block
 你妈逼	block
 你妈没了	block
+# strict, not nopinyin: skipping the comma in 我爸死，妈改嫁了 would read 死妈
 死妈	block	strict
 滚你妈	block
 狗日的	block
@@ -35,14 +36,14 @@ low逼	block
 cnm	review
 沙比	review
 王八蛋	review
-贱人	review	strict
+贱人	review	nopinyin
 绿茶婊	review
-畜生	review	strict
+畜生	review	nopinyin
 人渣	review
 脑残	review
 智障	review
 装逼	review
-舔狗	review	strict
+舔狗	review	nopinyin
 死胖子	review
 狗东西	review
 滚犊子	review

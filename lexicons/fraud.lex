@@ -47,7 +47,7 @@
 传销	review
 荐股	review
 牛股推荐	review
-喊单	review	strict
+喊单	review	nopinyin
 带单	review
 安全账户	review
 解冻费	review

@@ -34,8 +34,8 @@ pk10	block
 网投	review
 赌场	review
 赌球	review
-赌马	review	strict
-赌资	review	strict
+赌马	review	nopinyin
+赌资	review	nopinyin
 赌债	review
 赌局	review
 赌博网站	review
@@ -50,10 +50,10 @@ pk10	block
 北京赛车	review
 幸运飞艇	review
 澳门赌场	review
-新葡京	review	strict
+新葡京	review	nopinyin
 老虎机	review
 轮盘赌	review
-骰宝	review	strict
+骰宝	review	nopinyin
 押大小	review
 庄闲	review
 炸金花	review

@@ -4,7 +4,7 @@
 支那	block
 支那人	block
 黑鬼	block
-尼哥	block	strict
+尼哥	block	nopinyin
 黑皮猪	block
 白皮猪	block
 黄皮猴子	block
@@ -15,8 +15,8 @@
 死基佬	block
 外地狗	block
 河南人偷井盖	review	substring
-棒子	review	strict
-阿三	review	strict
+棒子	review	nopinyin
+阿三	review	nopinyin
 小日本	review
 日本鬼子	review
 倭寇	review
@@ -28,7 +28,7 @@
 田园女权	review
 直男癌	review
 普信男	review
-龟男	review	strict
+龟男	review	nopinyin
 基佬	review
 人妖	review
 娘炮	review
@@ -41,3 +41,8 @@
 !木棒子
 !印度支那
 !密支那
+!阿尼哥
+!尼哥罗
+!穷棒子
+!周阿三
+!冯阿三

@@ -45,14 +45,14 @@
 论文代写	review
 代写论文	review
 考试答案	review
-代孕	review	strict
+代孕	review	nopinyin
 卵子买卖	review
 卖肾	review
 器官买卖	review
 外挂	review
 传奇私服	review
 高仿手表	review
-加薇	review	strict
+加薇	review	nopinyin
 主页有联系方式	review
 站外引流	review
 私聊领取	review

@@ -3,15 +3,15 @@
 @category pornography
 黄片	review
 毛片	block
-黄网	review	strict
-黄播	block	strict
+黄网	review	nopinyin
+黄播	block	nopinyin
 裸聊	review
 约炮	block
 援交	review
 援助交际	review
 援交妹	block
 楼凤	block
-招嫖	review	strict
+招嫖	review	nopinyin
 莞式服务	block
 小姐上门	block
 上门服务小姐	block	substring
@@ -43,7 +43,7 @@ av番号	block
 A片	review
 女优	review
 裸照	review
-艳照	review	strict
+艳照	review	nopinyin
 福利姬	review
 福利视频	review
 外围女	review
@@ -51,16 +51,16 @@ A片	review
 卖淫	review
 嫖娼	review
 嫖客	review
-包养	review	strict
+包养	review	nopinyin
 乱伦	review
 口交	review
 肛交	review
 性交	review
 做爱	review
-自慰	review	strict
-淫秽	review	strict
+自慰	review	nopinyin
+淫秽	review	nopinyin
 儿童色情	review
-恋童	review	strict
+恋童	review	nopinyin
 porn	review
 性交易	review
 站街女	review
@@ -76,9 +76,9 @@ porn	review
 性服务	review
 裸舞	review
 脱衣舞	review
-无码	review	strict
+无码	review	nopinyin
 色情漫画	review
-里番	review	strict
+里番	review	nopinyin
 # Allow-list: innocent words that contain a term above.
 !三黄片
 !姜黄片
@@ -87,6 +87,7 @@ porn	review
 !蛋黄片
 !硫黄片
 !牛黄片
+!聊以自慰
 !人口爆炸
 !龙楼凤阁
 !明艳照人

@@ -8,6 +8,7 @@
 海洛因	review
 摇头丸	review
 K粉	review
+# strict, not nopinyin: skipping the comma in 压力太大，麻了 would read 大麻
 大麻	review	strict
 可卡因	review
 鸦片	review
@@ -15,17 +16,18 @@ K粉	review
 芬太尼	review
 氯胺酮	review
 甲基苯丙胺	review
-麻古	review	strict
+麻古	review	nopinyin
 罂粟壳	review
 大麻油	review
 大麻烟	review
 大麻糖	review
 迷幻药	review
-迷药	review	strict
-春药	review	strict
+迷药	review	nopinyin
+春药	review	nopinyin
 催情药	review
+# strict, not nopinyin: skipping the comma in 他笑，气得不行 would read 笑气
 笑气	review	strict
-制毒	review	strict
+制毒	review	nopinyin
 贩毒	review
 飞叶子	review
 出冰	block
@@ -86,12 +88,12 @@ K粉	review
 出售炸药	block
 出售雷管	block
 # --- counterfeit money and forged documents
-假币	review	strict
-假钞	review	strict
+假币	review	nopinyin
+假钞	review	nopinyin
 出售假币	block
 假币出售	block
 办假证	block
-假证	review	strict
+假证	review	nopinyin
 假发票	review
 假文凭	review
 假学历	review
@@ -121,6 +123,7 @@ K粉	review
 !大麻里
 !大麻子
 !工业大麻
+!易制毒
 !鸦片战争
 !手枪钻
 !玩具手枪

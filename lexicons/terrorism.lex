@@ -50,4 +50,6 @@ ISIS	review
 独狼式袭击	review
 毒气袭击	review
 沙林毒气	review
-劫机	review	strict
+劫机	review	nopinyin
+# Allow-list: innocent words that contain a term above.
+!反劫机

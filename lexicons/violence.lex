@@ -19,7 +19,7 @@
 打死你	review
 雇凶杀人	review
 砍人	review
-碎尸	review	strict
+碎尸	review	nopinyin
 分尸	review
 虐杀	review
 虐猫	review
