@@ -99,6 +99,18 @@ class Settings:
             return replace(
                 self, active_field_key=self.active_field_key or next(iter(self.field_keys))
             )
+        if self.database_url and not self.database_url.startswith("sqlite"):
+            # Several machines share this database: per-machine generated keys would make
+            # one machine's encrypted fields unreadable on the others.
+            missing = [
+                f"MODERATION_{name.upper()}"
+                for name in ("secret_key", "field_keys", "blind_index_key")
+                if not getattr(self, name)
+            ]
+            raise ConfigError(
+                f"{', '.join(missing)} must be set when MODERATION_DATABASE_URL is a shared "
+                "database (generate them with `moderation secrets`)"
+            )
         stored = load_or_create_instance_secrets(self.instance_dir)
         field_keys = self.field_keys or {
             kid: base64.b64decode(key) for kid, key in stored["field_keys"].items()
@@ -148,7 +160,6 @@ class Settings:
             raise ConfigError("MODERATION_SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA")
         if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
             raise ConfigError("MODERATION_REDIS_URL must start with redis://, rediss:// or unix://")
-
 
     def _validate_policy(self) -> None:
         from moderation.engine.policy import Policy  # pure module: no service imports

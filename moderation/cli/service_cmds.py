@@ -220,6 +220,20 @@ def _demo_tenant(settings: Settings) -> str | None:
         return plaintext
 
 
+@click.command("secrets")
+def secrets_cmd() -> None:
+    """Print fresh secrets as MODERATION_* lines for a production environment file."""
+    import base64
+    import secrets
+
+    def b64(n: int) -> str:
+        return base64.b64encode(secrets.token_bytes(n)).decode()
+
+    click.echo(f"MODERATION_SECRET_KEY={secrets.token_urlsafe(32)}")
+    click.echo(f"MODERATION_FIELD_KEYS=k1:{b64(32)}")
+    click.echo(f"MODERATION_BLIND_INDEX_KEY={b64(32)}")
+
+
 def die_with_parent() -> None:
     """In a child: get SIGTERM when the parent dies, however it dies (Linux)."""
     try:
@@ -294,5 +308,5 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
 
 def register(main: click.Group) -> None:
     """Attach this module's commands to the root group."""
-    for command in (serve_cmd, worker_cmd, db_group, tenant_group, key_group):
+    for command in (serve_cmd, worker_cmd, db_group, tenant_group, key_group, secrets_cmd):
         main.add_command(command)

@@ -184,3 +184,19 @@ def test_it_sets_a_validated_tenant_policy(cli, session):
     bad = cli.fail("tenant", "update", "acme", "--policy", '{"fail": 1}')  # type: ignore[attr-defined]
     assert "unknown policy key 'fail'" in bad
     assert "Expecting" in cli.fail("tenant", "update", "acme", "--policy", "{")  # type: ignore[attr-defined]
+
+
+def test_it_requires_shared_secrets_with_a_shared_database(tmp_path):
+    env = {
+        "MODERATION_INSTANCE_DIR": str(tmp_path),
+        "MODERATION_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1/none",
+    }
+    result = CliRunner().invoke(main, ["db", "upgrade"], env=env)
+    assert result.exit_code != 0 and "MODERATION_FIELD_KEYS" in result.output
+    assert "moderation secrets" in result.output
+    lines = CliRunner().invoke(main, ["secrets"]).output.split()
+    env.update(line.split("=", 1) for line in lines)  # type: ignore[arg-type]
+    from moderation.config import Settings
+
+    settings = Settings.from_env(env)
+    assert len(settings.field_keys["k1"]) == 32 and len(settings.blind_index_key) == 32
