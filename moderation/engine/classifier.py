@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from moderation.engine.classifier_features import Featurizer
+from moderation.engine.classifier_features import FEATURIZER, Featurizer
 
 FORMAT = "moderation-linear-classifier"
 FORMAT_VERSION = 1
@@ -151,6 +151,11 @@ def load(
     path = Path(folder)
     version = _verify_manifest(path)
     model = _read_json(path / "model.json")
+    if model.get("featurizer") != FEATURIZER:
+        raise ArtifactError(
+            f"model.json: trained with featuriser {model.get('featurizer')!r}, this code has "
+            f"{FEATURIZER!r}; retrain with `moderation train`"
+        )
     cats = model.get("categories")
     ngrams = model.get("char_ngrams")
     calib = model.get("calibration")

@@ -1,22 +1,32 @@
 """Turning engine-normalised text into the classifier's sparse TF-IDF features (numpy/scipy only).
 
 Terms are character n-grams of the text (digits folded to "0" so phone numbers and handles
-generalise) plus word unigrams and bigrams from the engine's segmentation. The same code builds
+generalise), word unigrams and bigrams from the engine's segmentation, and a few whole-text
+shape terms (repetition, length, handle-like strings, spaced-out characters). The same code builds
 the vocabulary at training time and featurises at inference time, so the two cannot drift.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
-# Word terms live in the same vocabulary as character n-grams; these markers never occur in
-# normalised text (control characters), so a word can never collide with a character n-gram.
+# Bump when the terms produced for a text change: an artifact records the featuriser it was
+# trained with and is refused by a different one (its weights would silently mean other things).
+FEATURIZER = "char-word-shape-1"
+
+# Word and shape terms live in the same vocabulary as character n-grams; these markers never
+# occur in normalised text (control characters), so they can never collide with an n-gram.
 WORD_MARK = "\x02"
 PAIR_MARK = "\x03"
+SHAPE_MARK = "\x05"
+_HANDLE = re.compile(r"[a-z]{2,}[_\-]?[0-9x]{2,}|@[a-z0-9_]{3,}")
+_SPACED = re.compile(r"(?:[\u4e00-\u9fff][\W_]{1,3}){3,}[\u4e00-\u9fff]")
 _DIGIT_FOLD = str.maketrans("123456789", "000000000")
 
 
@@ -55,6 +65,31 @@ def word_terms(tokens: Sequence[str]) -> list[str]:
     return out
 
 
+def shape_terms(text: str) -> list[str]:
+    """Whole-text signals n-grams miss: repetition (flooding), length bucket, a contact-handle
+    shape (letters then digits, @name) and characters spaced out to dodge keyword filters."""
+    n = len(text)
+    out = [f"{SHAPE_MARK}len{0 if n <= 10 else 1 if n <= 30 else 2 if n <= 80 else 3}"]
+    dense = "".join(text.split())
+    if len(dense) >= 6:
+        counts = Counter(dense)
+        n = len(dense)
+        if counts.most_common(1)[0][1] / n >= 0.4:
+            out.append(SHAPE_MARK + "rep")
+        if len(counts) / n <= 0.5:
+            out.append(SHAPE_MARK + "lowdiv")
+    if _HANDLE.search(text):
+        out.append(SHAPE_MARK + "handle")
+    if _SPACED.search(text):
+        out.append(SHAPE_MARK + "spaced")
+    return out
+
+
+def text_terms(text: str, tokens: Sequence[str], char_ngrams: tuple[int, int]) -> list[str]:
+    """Every term (with repeats) of one normalised text and its tokens."""
+    return char_terms(text, *char_ngrams) + word_terms(tokens) + shape_terms(text)
+
+
 class Featurizer:
     """Maps texts to L2-normalised sublinear-TF IDF-weighted sparse rows over a fixed vocabulary."""
 
@@ -87,7 +122,7 @@ class Featurizer:
     def terms(self, text: str, tokens: Sequence[str] | None) -> list[str]:
         """Every term (with repeats) of one text."""
         toks = self.segment(text) if tokens is None else tokens
-        return char_terms(text, *self.char_ngrams) + word_terms(toks)
+        return text_terms(text, toks, self.char_ngrams)
 
     def transform(
         self, texts: Sequence[str], tokens: Sequence[Sequence[str]] | None = None

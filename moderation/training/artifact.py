@@ -18,6 +18,7 @@ from moderation.engine.classifier import (
     artifact_version,
     file_sha256,
 )
+from moderation.engine.classifier_features import FEATURIZER
 
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -51,6 +52,7 @@ def write_artifact(
     model = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
+        "featurizer": FEATURIZER,
         "categories": list(categories),
         "char_ngrams": list(char_ngrams),
         "calibration": [[round(a, 8), round(b, 8)] for a, b in calibration],

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from moderation.engine.classifier import LinearClassifier, load
-from moderation.engine.classifier_features import Featurizer, char_terms, word_terms
+from moderation.engine.classifier_features import Featurizer, text_terms
 from moderation.engine.types import CATEGORY_CODES
 from moderation.training.artifact import write_artifact
 from moderation.training.data import DataError, Example, assign_fold, load_all
@@ -107,10 +107,7 @@ def train(
     normalized, tokens = prepare([e.text for e in train_ex])
     log("building vocabulary")
     vocab, idf = build_vocabulary(
-        (
-            char_terms(n, *cfg.char_ngrams) + word_terms(t)
-            for n, t in zip(normalized, tokens, strict=True)
-        ),
+        (text_terms(n, t, cfg.char_ngrams) for n, t in zip(normalized, tokens, strict=True)),
         cfg.min_df,
         cfg.max_features,
     )

@@ -124,3 +124,18 @@ def test_it_loads_the_default_only_when_present(
     monkeypatch.setenv("MODERATION_MODEL_DIR", str(trained.folder))
     loaded = load_default()
     assert loaded is not None and loaded.version == trained.version
+
+
+def test_it_refuses_an_artifact_from_another_featuriser(copy: Path) -> None:
+    model = json.loads((copy / "model.json").read_text(encoding="utf-8"))
+    model["featurizer"] = "char-only-0"
+    (copy / "model.json").write_text(json.dumps(model), encoding="utf-8")
+    # Re-seal the manifest so only the featuriser check can catch it.
+    from moderation.engine.classifier import FILES, artifact_version, file_sha256
+
+    hashes = {name: file_sha256(copy / name) for name in FILES}
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest.update(files=hashes, version=artifact_version(hashes))
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ArtifactError, match="featuriser 'char-only-0'"):
+        load(copy)
