@@ -89,9 +89,9 @@ def test_it_upgrades_an_empty_database(tmp_path, runtime):
 
 def test_it_works_the_queues_in_burst_mode(client, make_tenant, runtime):
     acme = make_tenant()
-    sid = client.post("/v1/moderations", json={"text": "你好"}, headers=acme.headers).get_json()[
-        "id"
-    ]
+    sid = client.post(
+        "/v1/moderations", json={"text": "你好，今天天气不错"}, headers=acme.headers
+    ).get_json()["id"]
     done = subprocess.run(
         [sys.executable, str(ROOT / "worker.py"), "--burst", "--no-sweeper"],
         env=worker_env(runtime.settings),

@@ -10,7 +10,9 @@ from moderation.runtime import Runtime
 
 
 def test_it_reports_healthy_with_queue_depths(client, make_tenant):
-    client.post("/v1/moderations", json={"text": "你好"}, headers=make_tenant().headers)
+    client.post(
+        "/v1/moderations", json={"text": "你好，今天天气不错"}, headers=make_tenant().headers
+    )
     response = client.get("/v1/health")
     assert response.status_code == 200
     body = response.get_json()
