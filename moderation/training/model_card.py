@@ -92,6 +92,7 @@ def render(
     """The model card as markdown."""
     cfg = metadata["config"]
     data = metadata["data"]
+    harm = figures.get("corpus_any_harm", {})
     lines = [
         "# Model card: moderation text classifier",
         "",
@@ -148,7 +149,11 @@ def render(
         "",
         f"Project corpus held-out macro-F1: {figures.get('corpus_macro_f1', 0.0):.3f}; "
         "false-positive rate on its clean (hard-negative) items: "
-        f"{figures.get('corpus_heldout', {}).get('clean_fp_rate', 0.0):.4f}.",
+        f"{figures.get('corpus_heldout', {}).get('clean_fp_rate', 0.0):.4f}. Harmful vs clean "
+        "(any category flagged, whichever it is): precision "
+        f"{harm.get('precision', 0.0):.3f}, recall {harm.get('recall', 0.0):.3f}, F1 "
+        f"{harm.get('f1', 0.0):.3f}. Most category errors are confusions between neighbouring "
+        "categories (gambling / fraud / spam / illicit_ads) or keyword-free slang missed.",
         "",
         *_category_table(model, figures),
         "",

@@ -46,6 +46,15 @@ def report_for(model: LinearClassifier, examples: Sequence[Example]) -> Report:
     return evaluate(truth, flagged, probs, model.categories)
 
 
+def _binary(truth: np.ndarray, pred: np.ndarray) -> dict[str, float]:
+    """Precision/recall/F1 of one yes/no decision."""
+    tp = int((truth & pred).sum())
+    precision = tp / int(pred.sum()) if pred.any() else 0.0
+    recall = tp / int(truth.sum()) if truth.any() else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
 def _offensive_columns(model: LinearClassifier) -> list[int]:
     return [j for j, c in enumerate(model.categories) if c in ("hate", "abuse")]
 
@@ -71,7 +80,12 @@ def quality_figures(model: LinearClassifier, examples: Sequence[Example]) -> dic
         # (a handful of hate/abuse co-labels) are too rare there to measure and are reported
         # from COLD/SWSR instead.
         covered = sorted({e.source.split(":", 1)[1] for e in corpus} & set(model.categories))
-        rep = report_for(model, corpus)
+        probs, flagged, _ = score_examples(model, corpus)
+        truth = label_matrix([e.labels for e in corpus], model.categories)
+        rep = evaluate(truth, flagged, probs, model.categories)
+        out["corpus_any_harm"] = _binary(
+            np.asarray(truth.any(axis=1)), np.asarray(flagged.any(axis=1))
+        )
         out["corpus_categories"] = covered
         out["corpus_macro_f1"] = rep.macro_f1_over(covered)
         out["corpus_heldout"] = rep.to_dict()

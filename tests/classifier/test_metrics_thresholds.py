@@ -68,3 +68,11 @@ def test_it_applies_thresholds_per_category(model: LinearClassifier) -> None:
     probs[0, 1] = 0.95
     flagged, blocked = decisions(model, probs)
     assert blocked[0].tolist() == [False, True] + [False] * (len(cats) - 2)
+
+
+def test_it_scores_harmful_versus_clean() -> None:
+    from moderation.training.quality import _binary
+
+    truth = np.array([True, True, False, False])
+    pred = np.array([True, False, True, False])
+    assert _binary(truth, pred) == {"precision": 0.5, "recall": 0.5, "f1": 0.5}
