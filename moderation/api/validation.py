@@ -30,6 +30,8 @@ def json_body(request: Request) -> Any:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Problem(400, "Invalid JSON", f"the body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise Problem(400, "Invalid JSON", "the body is nested too deeply") from None
 
 
 def _invalid(name: str, expected: str) -> Problem:
@@ -86,15 +88,42 @@ def _context(value: Any, name: str) -> dict[str, Any]:
         return {}
     if not isinstance(value, dict):
         raise _invalid(name, "an object (e.g. channel, thread)")
-    if len(json.dumps(value)) > 4 * MAX_FIELD_CHARS:
+    try:
+        size = len(json.dumps(value))
+    except RecursionError:
+        raise _invalid(name, "less deeply nested") from None
+    if size > 4 * MAX_FIELD_CHARS:
         raise Problem(413, "Field Too Large", f"{name} is too large", field=name)
     return value
+
+
+def _check_strings(value: Any, name: str) -> None:
+    """Every string (and key) must be storable: valid Unicode without NUL characters."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise _invalid(name, "text without NUL characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _invalid(name, "valid Unicode (it contains a lone surrogate)") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_strings(key, name)
+            _check_strings(item, f"{name}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_strings(item, f"{name}[{index}]")
 
 
 def parse_post(data: Any, max_text_chars: int, prefix: str = "") -> PostInput:
     """Validate one post object; `prefix` locates it in a batch (e.g. `posts[3].`)."""
     if not isinstance(data, dict):
         raise _invalid(prefix.rstrip(".") or "body", "a JSON object")
+    for key, value in data.items():
+        try:
+            _check_strings(value, f"{prefix}{key}")
+        except RecursionError:
+            raise _invalid(f"{prefix}{key}", "less deeply nested") from None
     text = data.get("text")
     if text is None:
         raise Problem(

@@ -170,3 +170,31 @@ def test_it_answers_503_with_retry_after_when_the_database_is_down(runtime, make
     response = client.post("/v1/moderations", json={"text": "hi"}, headers=make_tenant().headers)
     _problem(response, 503)
     assert response.headers["Retry-After"] == "5"
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        (b'{"text": "a\\ud800b"}', "text"),
+        (b'{"text": "a\\u0000b"}', "text"),
+        (b'{"text": "ok", "title": "\\u0000"}', "title"),
+        (b'{"text": "ok", "context": {"thread": "\\udfff"}}', "context.thread"),
+        (b'{"text": "ok", "author": {"id": "\\u0000"}}', "author.id"),
+    ],
+)
+def test_it_refuses_strings_that_cannot_be_stored_with_422(
+    client, make_tenant, session, raw, field
+):
+    headers = {**make_tenant().headers, "Content-Type": "application/json"}
+    response = client.post("/v1/moderations", data=raw, headers=headers)
+    _problem(response, 422, field)
+    assert _no_rows(session)
+
+
+@pytest.mark.parametrize("depth", [600, 950, 5000])
+def test_it_refuses_absurdly_nested_json_without_a_500(client, make_tenant, session, depth):
+    headers = {**make_tenant().headers, "Content-Type": "application/json"}
+    raw = b'{"text": "ok", "context": ' + b'{"a": ' * depth + b"1" + b"}" * (depth + 1)
+    response = client.post("/v1/moderations", data=raw, headers=headers)
+    assert response.status_code in (400, 413, 422), response.get_data(as_text=True)
+    assert _no_rows(session)
