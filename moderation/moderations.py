@@ -7,6 +7,7 @@ durable before its id goes on the queue.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,10 @@ class PostInput:
     author_verified: bool | None = None
     context: dict[str, Any] = field(default_factory=dict)
     callback_url: str | None = None
+
+
+#: The ids this service issues (UUID4 hex).
+ID_PATTERN = re.compile(r"[0-9a-f]{32}")
 
 
 class Conflict(Exception):
@@ -161,6 +166,8 @@ def submit_batch(
 
 def get(session: Session, tenant_id: str, submission_id: str) -> Submission | None:
     """The tenant's submission with this id; None for unknown ids and other tenants' posts."""
+    if not ID_PATTERN.fullmatch(submission_id):
+        return None  # not an id we issue: no need to ask the database
     row = session.get(
         Submission,
         submission_id,

@@ -198,3 +198,12 @@ def test_it_refuses_absurdly_nested_json_without_a_500(client, make_tenant, sess
     response = client.post("/v1/moderations", data=raw, headers=headers)
     assert response.status_code in (400, 413, 422), response.get_data(as_text=True)
     assert _no_rows(session)
+
+
+@pytest.mark.parametrize(
+    ("weird", "field"),
+    [("%00", "id"), ("x" * 5000, "id"), ("%F0%9F%98%80", "id"), ("..%2F..%2Fetc", None)],
+)
+def test_it_answers_404_for_any_odd_id(client, make_tenant, weird, field):
+    response = client.get(f"/v1/moderations/{weird}", headers=make_tenant().headers)
+    _problem(response, 404, field)
