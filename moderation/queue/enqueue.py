@@ -25,6 +25,8 @@ ALL_QUEUES = (HIGH, BATCH, WEBHOOKS, RECORDS)
 
 #: RQ retries a job this many times when it raises or its worker died.
 JOB_RETRIES = 3
+#: Seconds RQ keeps a finished job; letting it expire is cheaper for RQ than deleting it.
+RESULT_TTL = 60
 
 
 def queue(redis: Redis, name: str, job_timeout: int = 60) -> Queue:
@@ -77,7 +79,7 @@ def enqueue_moderation(redis: Redis, submission_id: str, job_timeout: int = 60) 
         submission_id,
         job_id=moderation_job_id(submission_id),
         retry=Retry(max=JOB_RETRIES),
-        result_ttl=0,
+        result_ttl=RESULT_TTL,
         failure_ttl=7 * 86400,
         description=f"moderate {submission_id}",
     )
@@ -90,7 +92,7 @@ def enqueue_batch(redis: Redis, batch_id: str, job_timeout: int = 60) -> None:
         batch_id,
         job_id=batch_job_id(batch_id),
         retry=Retry(max=JOB_RETRIES),
-        result_ttl=0,
+        result_ttl=RESULT_TTL,
         failure_ttl=7 * 86400,
         description=f"moderate batch {batch_id}",
     )
@@ -101,7 +103,7 @@ def enqueue_delivery(redis: Redis, delivery_id: str, job_timeout: int = 60) -> N
     queue(redis, WEBHOOKS, job_timeout).enqueue(
         "moderation.queue.jobs.deliver_webhook",
         delivery_id,
-        result_ttl=0,
+        result_ttl=RESULT_TTL,
         failure_ttl=7 * 86400,
         description=f"deliver webhook {delivery_id}",
     )
