@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -94,7 +94,7 @@ def alembic_config(url: str) -> Any:
     return config
 
 
-def render_item(type_: str, obj: object, _autogen: object) -> str | bool:
+def render_item(type_: str, obj: Any, _autogen: Any) -> str | Literal[False]:
     """Alembic hook: render our TypeDecorators (UTC datetimes, encrypted text) as stored type."""
     from sqlalchemy.types import TypeDecorator
 
