@@ -59,6 +59,8 @@ class Settings:
     sweep_interval_seconds: float = 5.0
     #: Analysis attempts before a post that keeps failing gets the policy's undecided verdict.
     max_job_attempts: int = 5
+    #: Posts one single-post job may decide together when a backlog waits (1 = never group).
+    greedy_batch: int = 32
     job_timeout_seconds: int = 60
     #: SQLite only: NORMAL survives process crashes; FULL also OS crashes (fsync per commit).
     sqlite_synchronous: str = "NORMAL"
@@ -140,6 +142,7 @@ class Settings:
             "webhook_backoff_seconds",
             "sweep_interval_seconds",
             "max_job_attempts",
+            "greedy_batch",
             "job_timeout_seconds",
         )
         for name in positive:

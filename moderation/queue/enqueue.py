@@ -29,9 +29,18 @@ JOB_RETRIES = 3
 RESULT_TTL = 60
 
 
+_queues: dict[tuple[int, str, int], tuple[Redis, Queue]] = {}
+
+
 def queue(redis: Redis, name: str, job_timeout: int = 60) -> Queue:
-    """An RQ queue using the JSON serializer."""
-    return Queue(name, connection=redis, serializer=JSONSerializer, default_timeout=job_timeout)
+    """An RQ queue using the JSON serializer (cached: RQ asks the server's version once)."""
+    cache_key = (id(redis), name, job_timeout)
+    cached = _queues.get(cache_key)
+    if cached is not None and cached[0] is redis:
+        return cached[1]
+    made = Queue(name, connection=redis, serializer=JSONSerializer, default_timeout=job_timeout)
+    _queues[cache_key] = (redis, made)
+    return made
 
 
 #: Job states in which a job will still run by itself.

@@ -6,13 +6,32 @@ from sqlalchemy import select
 
 from moderation.models.submission import Submission
 from moderation.queue import context
+from moderation.queue.enqueue import enqueue_moderation
+from moderation.queue.greedy import claim_waiting, finish
 from moderation.queue.notify import notify_decided
 from moderation.verdicts import decide_pending
 
 
 def moderate(submission_id: str) -> str:
-    """Analyse one submission and write its verdict (unless it already has one)."""
-    return _moderate_ids([submission_id])
+    """Analyse one submission and write its verdict (unless it already has one).
+
+    Posts waiting behind it on the queue are taken along (see `greedy`), so a backlog costs
+    one pass and one commit per group instead of one per post.
+    """
+    ctx = context.current()
+    redis = ctx.runtime.redis
+    extra = claim_waiting(redis, ctx.settings.greedy_batch - 1)
+    if not extra:
+        return _moderate_ids([submission_id])
+    try:
+        result = _moderate_ids([submission_id, *extra])
+    except Exception:
+        # One post of the group may be the cause: the others get their own jobs back.
+        for other in extra:
+            enqueue_moderation(redis, other, ctx.settings.job_timeout_seconds)
+        return _moderate_ids([submission_id])
+    finish(redis, extra)
+    return result
 
 
 def moderate_batch(batch_id: str) -> str:
