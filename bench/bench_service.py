@@ -399,11 +399,13 @@ def main() -> None:
             f"batch intake:  {batch:,.0f} posts/s ({args.batches} batches of {args.batch_size})"
             f"{_per_post(cpu, args.batches * args.batch_size)}"
         )
+        cpu = _phase_start()
         waits = bench_wait(client, args.rate, args.seconds)
         print(
             f"wait requests at {args.rate:g}/s for {args.seconds:g}s: "
             f"p50 {waits['p50_ms']:.1f} ms, p99 {waits['p99_ms']:.1f} ms, "
             f"max {waits['max_ms']:.1f} ms, {waits['decided_200']}/{waits['requests']} decided"
+            f"{_per_post(cpu, int(waits['requests']))}"
         )
 
 
