@@ -12,7 +12,7 @@ import os
 import socket
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -26,6 +26,7 @@ from moderation.engine.policy import Policy, decide
 from moderation.models.base import new_id, utcnow
 from moderation.models.submission import Submission, Verdict
 from moderation.models.tenant import Tenant
+from moderation.moderations import to_resource
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +35,15 @@ WORKER_NAME = f"worker:{socket.gethostname()}:{os.getpid()}"
 
 @dataclass(frozen=True)
 class Outcome:
-    """What `decide_pending` did: ids it decided and ids that were already decided."""
+    """What `decide_pending` did: ids it decided and ids that were already decided.
+
+    `resources` holds the API representation of each post decided here, so a request waiting
+    on it can answer without reading the database again.
+    """
 
     decided: list[str]
     already: list[str]
+    resources: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def policy_dict(tenant: Tenant, settings: Settings) -> dict[str, Any]:
@@ -162,7 +168,8 @@ def _commit(
     try:
         _record(session, list(zip(pending, verdicts, strict=True)))
         session.commit()
-        return Outcome([s.id for s in pending], done)
+        resources = {s.id: to_resource(s) for s in pending}
+        return Outcome([s.id for s in pending], done, resources)
     except IntegrityError:
         session.rollback()
     decided: list[str] = []

@@ -13,7 +13,7 @@ from moderation.api.validation import json_body, parse_batch, parse_post, parse_
 from moderation.app import db_session, get_runtime
 from moderation.models.submission import Submission
 from moderation.queue.enqueue import enqueue_batch, enqueue_moderation
-from moderation.queue.notify import wait_decided
+from moderation.queue.notify import decided_resource, wait_decided
 from moderation.verdicts import fails_closed
 
 bp = Blueprint("moderations", __name__, url_prefix="/v1/moderations")
@@ -69,7 +69,11 @@ def create_moderation() -> Response:
         return _respond(submission, closed)
     # Committed first; a retry of a still-pending post queues it again (the job is idempotent).
     enqueue_moderation(runtime.redis, submission.id, settings.job_timeout_seconds)
-    if wait and wait_decided(runtime.redis, submission.id, wait):
+    token = wait_decided(runtime.redis, submission.id, wait) if wait else None
+    resource = decided_resource(token)
+    if resource is not None:  # the worker sent the decided post along: no database read
+        return Response(resource, status=200, mimetype="application/json")
+    if token is not None:
         session.rollback()  # end the read snapshot so the worker's commit is visible
         submission = moderations.get(session, key.tenant_id, submission.id) or submission
     return _respond(submission, closed)

@@ -45,7 +45,7 @@ def moderate_batch(batch_id: str) -> str:
 def _moderate_ids(ids: list[str]) -> str:
     ctx = context.current()
     outcome = decide_pending(ctx.runtime.sessions, ctx.settings, ctx.engine, ids)
-    notify_decided(ctx.runtime.redis, [*outcome.decided, *outcome.already])
+    notify_decided(ctx.runtime.redis, [*outcome.decided, *outcome.already], outcome.resources)
     return f"decided {len(outcome.decided)}, already decided {len(outcome.already)}"
 
 

@@ -36,6 +36,8 @@ def test_it_returns_the_verdict_within_wait(client, make_tenant, two_workers):
     body = response.get_json()
     assert body["status"] == "decided" and body["verdict"]["action"] == "block"
     assert body["publish"] is False and "Location" not in response.headers
+    # the answer the worker handed over is exactly what the database holds
+    assert body == client.get(f"/v1/moderations/{body['id']}", headers=acme.headers).get_json()
 
 
 def test_it_shares_concurrent_posts_between_workers_once_each(
