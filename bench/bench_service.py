@@ -46,18 +46,32 @@ FALLBACK = [
 ]
 
 
-def texts(n: int, seed: int = 7) -> list[str]:
-    """`n` realistic posts: the project's corpus (harmful and harmless), made unique."""
-    pool: list[str] = []
+#: Share of posts drawn from the harmful part of the corpus (the rest: hard negatives).
+HARMFUL_SHARE = [0.2]
+
+
+def _corpus() -> tuple[list[str], list[str]]:
+    """(harmful, harmless) texts of the project's corpus (data/corpus)."""
+    harmful: list[str] = []
+    harmless: list[str] = []
     for path in sorted(CORPUS.glob("*.jsonl")) if CORPUS.exists() else []:
+        target = harmless if path.stem.startswith("negatives") else harmful
         for line in path.read_text(encoding="utf-8").splitlines():
             try:
-                pool.append(json.loads(line)["text"])
+                target.append(json.loads(line)["text"])
             except (ValueError, KeyError):
                 continue
-    pool = pool or FALLBACK
+    return harmful or FALLBACK[1:], harmless or FALLBACK[:1]
+
+
+def texts(n: int, seed: int = 7) -> list[str]:
+    """`n` realistic posts from the corpus, `HARMFUL_SHARE` of them harmful, made unique."""
+    harmful, harmless = _corpus()
     rng = random.Random(seed)
-    return [f"{rng.choice(pool)} #{i}" for i in range(n)]
+    return [
+        f"{rng.choice(harmful if rng.random() < HARMFUL_SHARE[0] else harmless)} #{i}"
+        for i in range(n)
+    ]
 
 
 class Client:
@@ -375,9 +389,13 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0, help="wait requests per second")
     parser.add_argument("--seconds", type=float, default=20.0, help="duration of the wait test")
     parser.add_argument("--limit", type=float, default=120.0, help="time limit per phase (s)")
+    parser.add_argument(
+        "--harmful-share", type=float, default=0.2, help="share of harmful posts (corpus)"
+    )
     args = parser.parse_args()
     if not args.start and not (args.url and args.key):
         parser.error("give --start, or --url and --key")
+    HARMFUL_SHARE[0] = args.harmful_share
 
     @contextmanager
     def given() -> Iterator[tuple[str, str]]:
@@ -386,7 +404,10 @@ def main() -> None:
     with started_service(args) if args.start else given() as (base, key):
         client = Client(base, key)
         client.call("POST", "/v1/moderations", {"text": "预热", "wait": 10})  # warm up
-        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+        print(
+            f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
+            f"posts: {args.harmful_share:.0%} harmful (data/corpus)"
+        )
         cpu = _phase_start()
         accepted, single = bench_single(client, args.single, 16, args.limit)
         print(
