@@ -42,12 +42,23 @@ class DataError(ValueError):
 
 @dataclass(frozen=True)
 class Example:
-    """One labelled text: `labels` are category codes (empty = clean)."""
+    """One labelled text: `labels` are category codes (empty = clean).
+
+    `group` is the text whose hash decides the cross-fitting fold: the example's own text, or
+    for a machine-made corpus variant the hand-written line it was derived from, so that a
+    variant and its source are always held out together (no leak into out-of-fold scores).
+    """
 
     text: str
     labels: tuple[str, ...]
     source: str
     split: str
+    group: str = ""
+
+    @property
+    def fold_key(self) -> str:
+        """The text that decides this example's cross-fitting fold."""
+        return self.group or self.text
 
 
 def datasets_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -202,6 +213,36 @@ def read_jsonl(path: Path) -> list[tuple[str, tuple[str, ...], str]]:
     return out
 
 
+def corpus_file_category(stem: str) -> str | None:
+    """The category a corpus file was written for, from its name: `gambling.jsonl` and
+    `more_gambling.jsonl` are gambling; `negatives_*` and other names are None (no single one)."""
+    for prefix in ("more_", "extra_"):
+        stem = stem.removeprefix(prefix)
+    stem = stem.removesuffix("_more")
+    return stem if stem in CATEGORY_CODES else None
+
+
+def _char_set(text: str) -> set[str]:
+    """The Chinese characters of a text (all non-blank characters when it has none)."""
+    cjk = {ch for ch in text if "\u4e00" <= ch <= "\u9fff"}
+    return cjk or {ch for ch in text if not ch.isspace()}
+
+
+def variant_sources(rows: list[tuple[str, tuple[str, ...], str]]) -> dict[str, str]:
+    """{variant text: the hand-written line of the same file it most resembles}.
+
+    Variants are spaced out, partly traditional or pinyin, or carry an added handle, so the
+    hand-written line sharing the largest share of characters (Jaccard) is their source.
+    """
+    hand = [(text, _char_set(text)) for text, _, style in rows if not style.endswith("variant")]
+    out: dict[str, str] = {}
+    for text, _, style in rows:
+        if style.endswith("variant") and hand:
+            chars = _char_set(text)
+            out[text] = max(hand, key=lambda h: len(chars & h[1]) / (len(chars | h[1]) or 1))[0]
+    return out
+
+
 def load_corpus(folder: Path) -> list[Example]:
     """The project-authored corpus (data/corpus/*.jsonl): 80% train, 20% test.
 
@@ -216,12 +257,15 @@ def load_corpus(folder: Path) -> list[Example]:
         raise DataError(f"{folder}: no *.jsonl corpus files")
     out = []
     for path in files:
-        for text, labels, style in read_jsonl(path):
+        rows = read_jsonl(path)
+        sources = variant_sources(rows)
+        for text, labels, style in rows:
             unknown = [c for c in labels if c not in CATEGORY_CODES]
             if unknown:
                 raise DataError(f"{path}: unknown category code(s) {unknown}")
             split = "train" if style.endswith("variant") else assign_split(text, 0.2)
-            out.append(Example(text, labels, f"corpus:{path.stem}", split))
+            group = sources.get(text, "")
+            out.append(Example(text, labels, f"corpus:{path.stem}", split, group))
     return _dedup(out)
 
 

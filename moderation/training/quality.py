@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from moderation.engine.classifier import LinearClassifier
-from moderation.training.data import Example
+from moderation.training.data import Example, corpus_file_category
 from moderation.training.fit import label_matrix
 from moderation.training.metrics import Report, evaluate
 from moderation.training.textprep import prepare
@@ -76,10 +76,12 @@ def quality_figures(model: LinearClassifier, examples: Sequence[Example]) -> dic
         out["swsr_heldout"] = report_for(model, swsr).to_dict()
     corpus = [e for e in test if e.source.startswith("corpus:")]
     if corpus:
-        # Macro-F1 over the categories the corpus was written for (one file each); other labels
+        # Macro-F1 over the categories the corpus files are named for (gambling.jsonl,
+        # more_gambling.jsonl, ...; negatives_* name none); other labels
         # (a handful of hate/abuse co-labels) are too rare there to measure and are reported
         # from COLD/SWSR instead.
-        covered = sorted({e.source.split(":", 1)[1] for e in corpus} & set(model.categories))
+        named = {corpus_file_category(e.source.split(":", 1)[1]) for e in corpus}
+        covered = sorted(c for c in named if c in model.categories)
         probs, flagged, _ = score_examples(model, corpus)
         truth = label_matrix([e.labels for e in corpus], model.categories)
         rep = evaluate(truth, flagged, probs, model.categories)

@@ -122,7 +122,7 @@ def train(
     weight = np.array(
         [cfg.corpus_weight if e.source.startswith("corpus:") else 1.0 for e in train_ex]
     )
-    folds = np.array([assign_fold(e.text, cfg.folds) for e in train_ex])
+    folds = np.array([assign_fold(e.fold_key, cfg.folds) for e in train_ex])
     weights, bias, calibration, thresholds = _fit_all(x, y, weight, folds, cfg, categories, log)
     metadata = {"config": asdict(cfg), "data": data_summary(examples)}
     version = write_artifact(
