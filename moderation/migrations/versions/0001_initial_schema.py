@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 09:30:05.729277
+Create Date: 2026-11-28 10:53:37.155521
 
 """
 
