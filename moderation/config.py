@@ -57,6 +57,10 @@ class Settings:
     webhook_backoff_seconds: float = 10.0
     #: How often a worker's sweeper looks for lost jobs and due webhook retries.
     sweep_interval_seconds: float = 5.0
+    #: How often the retention purge job runs (once per period across all workers).
+    purge_interval_seconds: int = 86400
+    #: How often chain heads are checkpointed (once per period across all workers).
+    checkpoint_interval_seconds: int = 600
     #: Analysis attempts before a post that keeps failing gets the policy's undecided verdict.
     max_job_attempts: int = 5
     #: Posts one single-post job may decide together when a backlog waits (1 = never group).
@@ -141,6 +145,8 @@ class Settings:
             "webhook_max_attempts",
             "webhook_backoff_seconds",
             "sweep_interval_seconds",
+            "purge_interval_seconds",
+            "checkpoint_interval_seconds",
             "max_job_attempts",
             "greedy_batch",
             "job_timeout_seconds",

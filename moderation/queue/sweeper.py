@@ -5,6 +5,9 @@ Run periodically by every worker (one sweep at a time across machines, via a Red
 2. submissions pending longer than `pending_timeout_seconds` are queued again; one that
    failed `max_job_attempts` times gets the tenant's undecided verdict (fail closed: review);
 3. webhook deliveries whose next attempt is due are queued.
+
+On every tick each worker also queues the scheduled compliance jobs (retention purge,
+checkpoints) whose period nobody has queued yet: see `moderation.queue.periodic`.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from moderation.queue.enqueue import (
     moderation_job_id,
 )
 from moderation.queue.notify import notify_decided
+from moderation.queue.periodic import schedule_due
 from moderation.runtime import Runtime
 from moderation.verdicts import decide_undecided
 from moderation.webhooks.dispatch import queue_due
@@ -148,10 +152,18 @@ class SweeperThread(threading.Thread):
     def run(self) -> None:
         interval = self.runtime.settings.sweep_interval_seconds
         while not self.stopped.wait(interval):
-            try:
-                sweep_if_due(self.runtime, self.owner)
-            except Exception:  # a sweep failing (Redis or DB down) must not kill the worker
-                log.exception("sweeper: sweep failed; retrying next interval")
+            self.tick()
+
+    def tick(self) -> None:
+        """Queue due scheduled jobs, then sweep if due; failures wait for the next tick."""
+        try:
+            schedule_due(self.runtime.redis, self.runtime.settings, self.owner)
+        except Exception:  # Redis down must not kill the worker; the period is retried
+            log.exception("sweeper: scheduling failed; retrying next interval")
+        try:
+            sweep_if_due(self.runtime, self.owner)
+        except Exception:  # a sweep failing (Redis or DB down) must not kill the worker
+            log.exception("sweeper: sweep failed; retrying next interval")
 
     def stop(self) -> None:
         self.stopped.set()
