@@ -14,6 +14,7 @@ from moderation.app import db_session, get_runtime
 from moderation.models.submission import Submission
 from moderation.queue.enqueue import enqueue_batch, enqueue_moderation
 from moderation.queue.notify import decided_resource, wait_decided
+from moderation.review.decisions import latest_statement
 from moderation.verdicts import fails_closed
 
 bp = Blueprint("moderations", __name__, url_prefix="/v1/moderations")
@@ -38,9 +39,25 @@ def _fails_closed() -> bool:
     return fails_closed(current_tenant(), get_runtime().settings)
 
 
+def _statement(submission: Submission) -> dict[str, Any] | None:
+    """The statement of reasons of the post's latest review decision, if it still stands.
+
+    `action`/`publish` follow the post's current action (a reviewer's approve or remove
+    replaces the engine's verdict); a statement whose action a later decision replaced
+    (e.g. a directive removal without a review item) is not shown as the current one.
+    """
+    if submission.status == "pending":
+        return None  # nothing to review yet: no query
+    statement = latest_statement(db_session(), submission.id)
+    if statement is None or statement.get("action") != submission.action:
+        return None
+    return statement
+
+
 def _respond(submission: Submission, closed: bool) -> Response:
     """200 with the verdict when decided; 202 + Location to poll while pending."""
     body = moderations.to_resource(submission, closed)
+    body["statement"] = _statement(submission)
     response = jsonify(body)
     if submission.status == "pending":
         response.status_code = 202

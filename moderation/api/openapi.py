@@ -155,15 +155,51 @@ SCHEMAS: dict[str, Any] = {
             "id": STR,
             "external_id": NULLABLE_STR,
             "status": {"enum": ["pending", "decided", "purged"]},
-            "action": {"type": ["string", "null"], "enum": ["allow", "review", "block", None]},
+            "action": {
+                "type": ["string", "null"],
+                "enum": ["allow", "review", "block", None],
+                "description": "The current action: a reviewer's decision (approve: allow, "
+                "remove: block) replaces the automatic verdict's",
+            },
             "publish": {
                 "type": "boolean",
-                "description": "false while pending (fail closed) unless the tenant fails open",
+                "description": "false while pending (fail closed) unless the tenant fails open; "
+                "afterwards true only when the current action is allow",
             },
             "received_at": {"type": "string", "format": "date-time"},
             "decided_at": {"type": ["string", "null"], "format": "date-time"},
-            "verdict": {"oneOf": [ref("Verdict"), {"type": "null"}]},
+            "verdict": {
+                "oneOf": [ref("Verdict"), {"type": "null"}],
+                "description": "The automatic verdict (engine and policy), kept as it was",
+            },
+            "statement": {
+                "oneOf": [ref("StatementOfReasons"), {"type": "null"}],
+                "description": "The statement of reasons of the latest review decision that "
+                "still stands; null while there is none. Webhooks carry it at the top level.",
+            },
             "location": STR,
+        },
+    },
+    "StatementOfReasons": {
+        "type": "object",
+        "description": "What the author is told about a human (or directive) decision.",
+        "properties": {
+            "moderation_id": STR,
+            "external_id": NULLABLE_STR,
+            "decision": {"enum": ["approve", "remove"]},
+            "action": {"enum": ["allow", "block"]},
+            "category": NULLABLE_STR,
+            "terms": {"type": "array", "items": STR},
+            "reason": NULLABLE_STR,
+            "decided_by": STR,
+            "decided_at": {"type": "string", "format": "date-time"},
+            "basis": NULLABLE_STR,
+            "how_to_appeal": STR,
+            "appeal_deadline": {"type": "string", "format": "date-time"},
+            "appeal": {
+                "type": "object",
+                "properties": {"id": STR, "outcome": STR, "final": {"type": "boolean"}},
+            },
         },
     },
     "BatchResponse": {
@@ -187,7 +223,7 @@ SCHEMAS: dict[str, Any] = {
             "event": {"enum": ["moderation.decided", "moderation.reviewed"]},
             "created_at": STR,
             "decision": STR,
-            "statement": {"type": "object"},
+            "statement": ref("StatementOfReasons"),
             "moderation": ref("Moderation"),
         },
     },
