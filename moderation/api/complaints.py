@@ -10,7 +10,9 @@ from moderation.api import openapi
 from moderation.api.auth import current_tenant, require_key
 from moderation.api.problems import Problem
 from moderation.api.validation import json_body
-from moderation.app import db_session
+from moderation.app import db_session, get_runtime
+from moderation.models.submission import Submission
+from moderation.queue.enqueue import enqueue_moderation
 from moderation.review import appeals, complaints
 from moderation.review.errors import ReviewError
 
@@ -40,6 +42,16 @@ def _problem(exc: ReviewError) -> Problem:
     return Problem(status, title, str(exc), field=exc.field)
 
 
+def _analyse_if_pending(post: Submission | None) -> None:
+    """Queue the analysis of a post known only from a complaint (committed first, like intake).
+
+    A retry queues it again while it is still pending: the job is idempotent.
+    """
+    if post is not None and post.status == "pending":
+        runtime = get_runtime()
+        enqueue_moderation(runtime.redis, post.id, runtime.settings.job_timeout_seconds)
+
+
 @bp.post("/complaints")
 def create_complaint() -> Response:
     """Record a complaint about a post; duplicates raise the open item's priority."""
@@ -63,6 +75,7 @@ def create_complaint() -> Response:
         session.rollback()
         raise _problem(exc) from None
     session.commit()
+    _analyse_if_pending(session.get(Submission, result.complaint.submission_id))
     response = jsonify(
         id=result.complaint.id,
         moderation_id=result.complaint.submission_id,
@@ -156,7 +169,10 @@ openapi.register(
     {
         "ComplaintRequest": {
             "type": "object",
-            "description": "Name the post by moderation_id or external_id, or send its text.",
+            "description": "Name the post by moderation_id or external_id, or send its text: "
+            "new text is stored and analysed like a posted moderation (its verdict at "
+            "GET /v1/moderations/{moderation_id}) and stays in the review queue whatever "
+            "the verdict.",
             "required": ["category"],
             "properties": {
                 "moderation_id": _STR, "external_id": _STR, "text": _STR, "title": _STR,

@@ -1,6 +1,9 @@
 """User complaints (Art. 49): each one is recorded; duplicates raise an item's priority.
 
 A complaint names a post by moderation id, by the platform's external id, or brings new text.
+New text becomes a `pending` post that the caller commits and then queues for analysis like an
+intake post (so reviewers see its hits and scores); the complaint's item stays in the queue
+whatever the verdict.
 Complaints about a post with an open item attach to it (raising its priority) instead of
 opening another item; the same user complaining twice about one post counts once.
 """
@@ -64,7 +67,10 @@ def find_post(
 
 
 def _post_from_text(session: Session, tenant: Tenant, text: str, title: str | None) -> Submission:
-    """A post known only from the complaint: reuse an identical one, else record it."""
+    """A post known only from the complaint: reuse an identical one, else record it pending.
+
+    The caller commits, then queues its analysis (`moderation.queue.enqueue.enqueue_moderation`).
+    """
     if len(text) > MAX_TEXT:
         raise ReviewError(f"text is longer than {MAX_TEXT} characters", field="text")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -76,15 +82,17 @@ def _post_from_text(session: Session, tenant: Tenant, text: str, title: str | No
     )
     if existing is not None:
         return existing
+    now = utcnow()
     post = Submission(
         tenant_id=tenant.id,
         text=text,
         text_sha256=digest,
         title=title,
         context={"origin": "complaint"},
-        status="complaint",
-        action="review",
-        received_at=utcnow(),
+        status="pending",
+        received_at=now,
+        queued_at=now,
+        attempts=1,
     )
     session.add(post)
     session.flush()

@@ -57,7 +57,7 @@ def test_a_complaint_with_new_text_creates_a_post(runtime, client, make_tenant):
     assert second.json["complaints_on_post"] == 2
     with runtime.sessions() as s:
         post = s.get(Submission, first.json["moderation_id"])
-        assert (post.text, post.status, post.tenant_id) == (body["text"], "complaint", t.tenant.id)
+        assert (post.text, post.status, post.tenant_id) == (body["text"], "pending", t.tenant.id)
 
 
 @pytest.mark.parametrize(
