@@ -225,3 +225,11 @@ def to_resource(submission: Submission, fail_closed: bool = True) -> dict[str, A
         "decided_at": _iso(submission.decided_at),
         "verdict": verdict_resource(verdict) if verdict is not None else None,
     }
+
+
+def api_resource(
+    submission: Submission, fail_closed: bool = True, statement: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The moderation as GET /v1/moderations/{id} answers it: `to_resource` plus the statement
+    of reasons of the review decision that stands (None when there is none)."""
+    return {**to_resource(submission, fail_closed), "statement": statement}

@@ -26,7 +26,7 @@ from moderation.engine.policy import Policy, decide
 from moderation.models.base import new_id, utcnow
 from moderation.models.submission import Submission, Verdict
 from moderation.models.tenant import Tenant
-from moderation.moderations import to_resource
+from moderation.moderations import api_resource
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +168,8 @@ def _commit(
     try:
         _record(session, list(zip(pending, verdicts, strict=True)))
         session.commit()
-        resources = {s.id: to_resource(s) for s in pending}
+        # Just decided by the engine: no review decision (statement) exists yet.
+        resources = {s.id: api_resource(s) for s in pending}
         return Outcome([s.id for s in pending], done, resources)
     except IntegrityError:
         session.rollback()

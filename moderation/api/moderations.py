@@ -56,8 +56,7 @@ def _statement(submission: Submission) -> dict[str, Any] | None:
 
 def _respond(submission: Submission, closed: bool) -> Response:
     """200 with the verdict when decided; 202 + Location to poll while pending."""
-    body = moderations.to_resource(submission, closed)
-    body["statement"] = _statement(submission)
+    body = moderations.api_resource(submission, closed, _statement(submission))
     response = jsonify(body)
     if submission.status == "pending":
         response.status_code = 202
