@@ -130,8 +130,11 @@ TAMPER = {
     "content": "replace(content, '代开', '代闭')",
     "title": "'new title'",
     "personal": "'v1:t1:' || substr(personal, 7, 10) || 'AAAA' || substr(personal, 21)",
-    "prev_hash": "'1' || substr(prev_hash, 2)",
-    "record_hash": "'1' || substr(record_hash, 2)",
+    # Flip the first hex digit: always a change (overwriting it with a fixed digit was a no-op
+    # whenever the hash already began with that digit, 1 run in 16).
+    "prev_hash": "(CASE WHEN prev_hash LIKE '0%' THEN '1' ELSE '0' END) || substr(prev_hash, 2)",
+    "record_hash": "(CASE WHEN record_hash LIKE '0%' THEN '1' ELSE '0' END)"
+    " || substr(record_hash, 2)",
     "tenant_id": None,
 }
 
