@@ -113,10 +113,13 @@ def test_the_sweep_runs_as_an_rq_job(runtime, posts, make_account):
         worker = SimpleWorker(
             [queue(runtime.redis, BATCH)], connection=runtime.redis, serializer=JSONSerializer
         )
-        worker.work(burst=True)
+        worked = worker.work(burst=True)
     finally:
         context._current = None
     job = queue(runtime.redis, BATCH).fetch_job(job_id)
+    # Say which way it failed: job gone from Redis, never run (worker quit, see its log), failed.
+    assert job is not None, "the sweep job is gone from Redis"
+    assert worked, f"the worker ran no job; the sweep job is {job.get_status()}"
     assert job.is_finished, job.exc_info
     assert job.return_value()["queued"] == 1
     with runtime.sessions() as s:
