@@ -13,14 +13,20 @@ from moderation.config import Settings
 
 def connect(settings: Settings) -> Redis:
     """A Redis client for the configured URL, or for the embedded server under instance/."""
+    # redis-py's default read timeout (5 s) would cut a `wait` request's BLPOP short and turn
+    # a slow verdict into a 503; reads may block for the longest wait plus a margin.
+    read_timeout = settings.max_wait_seconds + 5
     if settings.redis_url:
         # A bounded connect timeout keeps health checks and requests from hanging on a dead host.
         return Redis.from_url(
-            settings.redis_url, socket_connect_timeout=5, health_check_interval=30
+            settings.redis_url,
+            socket_connect_timeout=5,
+            socket_timeout=read_timeout,
+            health_check_interval=30,
         )
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
     socket_path = settings.instance_dir.resolve() / "redis.sock"
-    running = _running(str(socket_path))
+    running = _running(str(socket_path), read_timeout)
     if running is not None:  # started by `moderation serve` or another process
         return running
     path = str(settings.instance_dir.resolve() / "redis.db")
@@ -31,14 +37,16 @@ def connect(settings: Settings) -> Redis:
         # Unix socket paths are limited to ~107 bytes; a deep folder falls back to /tmp.
         where = {"unix_socket_path": str(socket_path)} if len(str(socket_path)) < 100 else {}
         embedded = _embedded[path] = EmbeddedRedis(path, **where)
-    return Redis(unix_socket_path=embedded.socket_file)
+    return Redis(unix_socket_path=embedded.socket_file, socket_timeout=read_timeout)
 
 
-def _running(socket_path: str) -> Redis | None:
+def _running(socket_path: str, read_timeout: float) -> Redis | None:
     """A client of the embedded server already listening on `socket_path`, if any."""
     if not os.path.exists(socket_path):
         return None
-    client = Redis(unix_socket_path=socket_path, socket_connect_timeout=1)
+    client = Redis(
+        unix_socket_path=socket_path, socket_connect_timeout=1, socket_timeout=read_timeout
+    )
     try:
         client.ping()
     except RedisError:
