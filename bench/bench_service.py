@@ -382,7 +382,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temp folder")
     parser.add_argument("--port", type=int, default=18080)
     parser.add_argument("--api-processes", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=3, help="RQ worker processes")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="RQ worker processes (one per core measured best)"
+    )
     parser.add_argument("--single", type=int, default=2000, help="posts for single intake")
     parser.add_argument("--batches", type=int, default=20, help="batches of --batch-size")
     parser.add_argument("--batch-size", type=int, default=500)
