@@ -10,6 +10,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,11 +215,10 @@ def read_jsonl(path: Path) -> list[tuple[str, tuple[str, ...], str]]:
 
 
 def corpus_file_category(stem: str) -> str | None:
-    """The category a corpus file was written for, from its name: `gambling.jsonl` and
-    `more_gambling.jsonl` are gambling; `negatives_*` and other names are None (no single one)."""
-    for prefix in ("more_", "extra_"):
-        stem = stem.removeprefix(prefix)
-    stem = stem.removesuffix("_more")
+    """The category a corpus file was written for, from its name: `gambling.jsonl`,
+    `more_gambling.jsonl`, `extra_gambling.jsonl` and `part5_gambling.jsonl` are gambling;
+    `negatives_*` and other names are None (no single one)."""
+    stem = re.sub(r"^(more|extra|part\d+)_", "", stem).removesuffix("_more")
     return stem if stem in CATEGORY_CODES else None
 
 
