@@ -56,7 +56,9 @@ def parse_variant(text: str) -> dict[str, object]:
         if name not in fields:
             raise SystemExit(f"unknown FitConfig field {name!r}")
         default = getattr(FitConfig(), name)
-        if isinstance(default, tuple):
+        if isinstance(default, bool):
+            out[name] = value.lower() in ("1", "true", "yes")
+        elif isinstance(default, tuple):
             out[name] = tuple(int(v) for v in value.split("-"))
         else:
             out[name] = type(default)(value)

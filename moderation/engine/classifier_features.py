@@ -18,7 +18,7 @@ import scipy.sparse as sp
 
 # Bump when the terms produced for a text change: an artifact records the featuriser it was
 # trained with and is refused by a different one (its weights would silently mean other things).
-FEATURIZER = "char-word-shape-1"
+FEATURIZER = "char-word-shape-2"
 
 # Word and shape terms live in the same vocabulary as character n-grams; these markers never
 # occur in normalised text (control characters), so they can never collide with an n-gram.
@@ -27,6 +27,7 @@ PAIR_MARK = "\x03"
 SHAPE_MARK = "\x05"
 _HANDLE = re.compile(r"[a-z]{2,}[_\-]?[0-9x]{2,}|@[a-z0-9_]{3,}")
 _SPACED = re.compile(r"(?:[\u4e00-\u9fff][\W_]{1,3}){3,}[\u4e00-\u9fff]")
+_SEPARATORS = re.compile(r"[\W_]+")
 _DIGIT_FOLD = str.maketrans("123456789", "000000000")
 
 
@@ -49,8 +50,10 @@ def clean_text(text: str) -> str:
 
 
 def char_terms(text: str, low: int, high: int) -> list[str]:
-    """All character n-grams of `text` with low <= n <= high."""
-    s = clean_text(text)
+    """All character n-grams of `text` with low <= n <= high; of the text without separators
+    when its characters are spaced out (炸 . 掉 . 车 . 站), so that evasion keeps the n-grams
+    of the plain text instead of producing n-grams that mean nothing."""
+    s = clean_text(_SEPARATORS.sub("", text) if _SPACED.search(text) else text)
     out: list[str] = []
     for n in range(low, high + 1):
         out.extend(s[i : i + n] for i in range(len(s) - n + 1))

@@ -21,6 +21,11 @@ def test_it_folds_digits_and_whitespace_in_char_ngrams() -> None:
     assert char_terms("a  b", 1, 2) == ["a", " ", "b", "a ", " b"]
 
 
+def test_it_reads_spaced_out_characters_as_the_plain_text() -> None:
+    assert char_terms("炸 . 掉 . 那 * 个 车站", 2, 3) == char_terms("炸掉那个车站", 2, 3)
+    assert "掉那" not in char_terms("炸掉，那个车站", 2, 2)  # ordinary punctuation is kept
+
+
 def test_it_marks_word_unigrams_and_bigrams() -> None:
     terms = word_terms(["刷单", "返利", " ", "日"])
     assert terms == [
