@@ -21,21 +21,23 @@ import pickle
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from moderation.engine.classifier_features import Featurizer, text_terms  # noqa: E402
-from moderation.engine.types import CATEGORY_CODES  # noqa: E402
-from moderation.training.data import (  # noqa: E402
+from moderation.engine.classifier_features import Featurizer, text_terms
+from moderation.engine.types import CATEGORY_CODES
+from moderation.training.data import (
     DEFAULT_CORPUS,
+    Example,
     assign_fold,
     corpus_file_category,
     datasets_dir,
     load_all,
 )
-from moderation.training.fit import (  # noqa: E402
+from moderation.training.fit import (
     FitConfig,
     build_vocabulary,
     label_matrix,
@@ -43,14 +45,14 @@ from moderation.training.fit import (  # noqa: E402
     platt,
     threshold_for_precision,
 )
-from moderation.training.textprep import prepare  # noqa: E402
-from moderation.training.train import sample_weights  # noqa: E402
+from moderation.training.textprep import prepare
+from moderation.training.train import sample_weights
 
 
-def parse_variant(text: str) -> dict[str, object]:
+def parse_variant(text: str) -> dict[str, Any]:
     """`c=10,nb_weight=0.4` -> {"c": 10.0, "nb_weight": 0.4} (types from FitConfig)."""
     fields = {f.name: f for f in dataclasses.fields(FitConfig)}
-    out: dict[str, object] = {}
+    out: dict[str, Any] = {}
     for part in filter(None, text.split(",")):
         name, _, value = part.partition("=")
         if name not in fields:
@@ -67,19 +69,21 @@ def parse_variant(text: str) -> dict[str, object]:
 
 def prepared_training_split(
     corpus: Path, cache: Path | None
-) -> tuple[list, list[str], list[list[str]]]:
+) -> tuple[list[Example], list[str], list[list[str]]]:
     """Training examples with their engine-normalised texts and tokens (cached on disk)."""
     examples = [e for e in load_all(datasets_dir(), corpus) if e.split == "train"]
     texts = [e.text for e in examples]
     if cache and cache.exists():
         saved = pickle.loads(cache.read_bytes())
-        done = dict(zip(saved["texts"], zip(saved["normalized"], saved["tokens"], strict=True)))
+        done = dict(
+            zip(saved["texts"], zip(saved["normalized"], saved["tokens"], strict=True), strict=True)
+        )
     else:
         done = {}
     todo = [t for t in texts if t not in done]
     if todo:
         normalized, tokens = prepare(todo)
-        done.update(zip(todo, zip(normalized, tokens, strict=True)))
+        done.update(zip(todo, zip(normalized, tokens, strict=True), strict=True))
         if cache:
             cache.write_bytes(
                 pickle.dumps(
@@ -105,7 +109,9 @@ def best_f1(p: np.ndarray, y: np.ndarray, rows: np.ndarray) -> float:
     return max(f1_at(p, y, cut, rows) for cut in np.unique(p[rows][y[rows]]))
 
 
-def evaluate_variant(examples, normalized, tokens, cfg: FitConfig) -> dict[str, float]:
+def evaluate_variant(
+    examples: list[Example], normalized: list[str], tokens: list[list[str]], cfg: FitConfig
+) -> dict[str, float]:
     """Out-of-fold figures of one configuration."""
     vocab, idf = build_vocabulary(
         (text_terms(n, t, cfg.char_ngrams) for n, t in zip(normalized, tokens, strict=True)),
