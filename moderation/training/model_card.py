@@ -102,6 +102,8 @@ floor is the lowest score a review threshold may take):
 | + every term in ≥ 2 training texts (~0.5 M instead of 300k): shipped | 0.788 | 0.798 | 0.809 |
 | shipped configuration, parts 1-7 | 0.799 | 0.812 | 0.819 |
 | shipped configuration, parts 1-8 | 0.811 | 0.818 | 0.827 |
+| shipped configuration, parts 1-9 (shipped data) | 0.819 | 0.825 | 0.833 |
+| rejected (parts 1-9): corpus weight 80 | 0.819 | 0.826 | 0.834 |
 | rejected (parts 1-7): character n-grams never spanning whitespace | 0.794 | 0.808 | 0.817 |
 | rejected: separators dropped from every text | 0.773 | 0.789 | 0.801 |
 | rejected: pinyin syllable bigrams (菠菜 = bo cai = 博彩) as extra terms | 0.781 | 0.795 | 0.806 |
