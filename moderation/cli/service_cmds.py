@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 
 import click
 from sqlalchemy import select
@@ -220,6 +221,18 @@ def _demo_tenant(settings: Settings) -> str | None:
         return plaintext
 
 
+def _signing_key(settings: Settings) -> Path | None:
+    """Create the evidence signing key on first start (so scheduled checkpoints can be signed);
+    returns its path when it was created (else None)."""
+    from moderation.records import signing
+
+    path = signing.key_path_for(settings.instance_dir, settings.signing_key_path)
+    if path.exists():
+        return None
+    signing.generate(path)
+    return path
+
+
 @click.command("secrets")
 def secrets_cmd() -> None:
     """Print fresh secrets as MODERATION_* lines for a production environment file."""
@@ -289,6 +302,9 @@ def serve_cmd(host: str, port: int, workers: int) -> None:
     key = _demo_tenant(settings)
     if key:
         click.echo(f"created tenant 'demo'; its API key (shown once): {key}")
+    signing_key = _signing_key(settings)
+    if signing_key:
+        click.echo(f"created the evidence signing key {signing_key} (back it up)")
     children = _start_workers(settings, workers)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     click.echo(f"API on http://{host}:{port}/v1  ({workers} worker process(es))")

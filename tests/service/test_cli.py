@@ -144,6 +144,7 @@ def test_it_serves_embedded_with_nothing_configured(tmp_path: Path):
         assert status == 200 and body["verdict"]["action"] == "block", body
         assert (tmp_path / "instance" / "moderation.db").exists()
         assert (tmp_path / "instance" / "redis.sock").exists()
+        assert (tmp_path / "instance" / "evidence_signing_key.pem").exists()
     finally:
         server.terminate()
         server.wait(timeout=60)
