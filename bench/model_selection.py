@@ -40,9 +40,8 @@ from moderation.training.data import (
 from moderation.training.fit import (
     FitConfig,
     build_vocabulary,
+    calibrated_out_of_fold,
     label_matrix,
-    out_of_fold_margins,
-    platt,
     threshold_for_precision,
 )
 from moderation.training.textprep import prepare
@@ -119,14 +118,14 @@ def evaluate_variant(
         cfg.max_features,
     )
     x = Featurizer(vocab, idf, cfg.char_ngrams).transform(normalized, tokens)
-    cats = [c for c in CATEGORY_CODES]
+    cats = list(CATEGORY_CODES)
     y = label_matrix([e.labels for e in examples], cats)
     weight = sample_weights(examples, y, cfg)
     folds = np.array([assign_fold(e.fold_key, cfg.folds) for e in examples])
     hand = np.array(
         [e.source.startswith("corpus:") and e.group == "" for e in examples], dtype=bool
     )
-    named = {corpus_file_category(e.source[7:]) for e in examples if e.source.startswith("corpus:")}
+    named = {corpus_file_category(e.source.removeprefix("corpus:")) for e in examples}
     corpus_cats = sorted(c for c in named if c is not None)
     clean_hand = hand & ~y.any(axis=1)
     news = np.array([e.source == "thucnews" for e in examples])
@@ -136,9 +135,7 @@ def evaluate_variant(
     for j, code in enumerate(cats):
         if code not in corpus_cats and code not in ("hate", "abuse"):
             continue
-        margins = out_of_fold_margins(x, y[:, j], weight[:, j], folds, cfg)
-        a, b = platt(margins, y[:, j])
-        p = 1.0 / (1.0 + np.exp(-np.clip(a * margins + b, -40, 40)))
+        p, _ = calibrated_out_of_fold(x, y[:, j], weight[:, j], folds, cfg)
         for target in (0.85, 0.80):
             cut = threshold_for_precision(p, y[:, j], target, cfg.review_floor)
             flagged[target] |= p >= cut

@@ -117,6 +117,15 @@ def platt(margins: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(model.coef_[0, 0]), float(model.intercept_[0])
 
 
+def calibrated_out_of_fold(
+    x: sp.csr_matrix, y: np.ndarray, weight: np.ndarray, folds: np.ndarray, cfg: FitConfig
+) -> tuple[np.ndarray, tuple[float, float]]:
+    """Calibrated out-of-fold probabilities of one category and their Platt (a, b)."""
+    margins = out_of_fold_margins(x, y, weight, folds, cfg)
+    a, b = platt(margins, y)
+    return 1.0 / (1.0 + np.exp(-np.clip(a * margins + b, -40, 40))), (a, b)
+
+
 def threshold_for_precision(p: np.ndarray, y: np.ndarray, target: float, floor: float) -> float:
     """Lowest score cut (>= floor) whose flagged set has precision >= target on (p, y).
 

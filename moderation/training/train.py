@@ -20,11 +20,10 @@ from moderation.training.data import DataError, Example, assign_fold, load_all
 from moderation.training.fit import (
     FitConfig,
     build_vocabulary,
+    calibrated_out_of_fold,
     choose_thresholds,
     fit_category,
     label_matrix,
-    out_of_fold_margins,
-    platt,
 )
 from moderation.training.model_card import write_model_card
 from moderation.training.quality import quality_figures
@@ -84,10 +83,8 @@ def _fit_all(
     thresholds: dict[str, dict[str, float]] = {}
     for j, code in enumerate(categories):
         log(f"fitting {code} ({int(y[:, j].sum())} training positives, {cfg.folds} folds + final)")
-        margins = out_of_fold_margins(x, y[:, j], weight[:, j], folds, cfg)
-        a, b = platt(margins, y[:, j])
-        calibration.append((a, b))
-        p = 1.0 / (1.0 + np.exp(-np.clip(a * margins + b, -40, 40)))
+        p, ab = calibrated_out_of_fold(x, y[:, j], weight[:, j], folds, cfg)
+        calibration.append(ab)
         thresholds[code] = choose_thresholds(p, y[:, j], cfg)
         weights[:, j], bias[j] = fit_category(x, y[:, j], weight[:, j], cfg)
     return weights, bias, calibration, thresholds
