@@ -42,6 +42,7 @@ from moderation.training.fit import (
     build_vocabulary,
     calibrated_out_of_fold,
     label_matrix,
+    scale_word_terms,
     threshold_for_precision,
 )
 from moderation.training.textprep import prepare
@@ -117,6 +118,7 @@ def evaluate_variant(
         cfg.min_df,
         cfg.max_features,
     )
+    idf = scale_word_terms(vocab, idf, cfg.word_scale)
     x = Featurizer(vocab, idf, cfg.char_ngrams).transform(normalized, tokens)
     cats = list(CATEGORY_CODES)
     y = label_matrix([e.labels for e in examples], cats)

@@ -24,6 +24,7 @@ from moderation.training.fit import (
     choose_thresholds,
     fit_category,
     label_matrix,
+    scale_word_terms,
 )
 from moderation.training.model_card import write_model_card
 from moderation.training.quality import quality_figures
@@ -125,6 +126,7 @@ def train(
         cfg.min_df,
         cfg.max_features,
     )
+    idf = scale_word_terms(vocab, idf, cfg.word_scale)
     featurizer = Featurizer(vocab, idf, cfg.char_ngrams)
     log(f"featurising ({len(vocab)} terms)")
     x = featurizer.transform(normalized, tokens)

@@ -14,6 +14,7 @@ from moderation.engine.classifier_features import (
     text_terms,
     word_terms,
 )
+from moderation.training.fit import scale_word_terms
 
 
 def test_it_folds_digits_and_whitespace_in_char_ngrams() -> None:
@@ -57,3 +58,12 @@ def test_it_builds_unit_rows_over_known_terms_only() -> None:
     assert np.linalg.norm(x[0].toarray()) == pytest.approx(1.0)
     # Only the shape (length) term of the unrelated text is known.
     assert x[1].nnz == 1
+
+
+def test_it_weights_the_word_block_by_the_configured_scale() -> None:
+    vocab = sorted(set(text_terms("刷单返利", ["刷单", "返利"], (1, 2))))
+    scaled = scale_word_terms(vocab, np.ones(len(vocab), dtype=np.float32), 2.0)
+    is_word = np.array([t.startswith(WORD_MARK) for t in vocab])
+    assert is_word.any() and (~is_word).any()
+    assert (scaled[is_word] == 2.0).all()
+    assert (scaled[~is_word] == 1.0).all()
