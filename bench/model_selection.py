@@ -27,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from moderation.engine.classifier_features import Featurizer, text_terms
+from moderation.engine.classifier_features import Featurizer
 from moderation.engine.types import CATEGORY_CODES
 from moderation.training.data import (
     DEFAULT_CORPUS,
@@ -39,11 +39,10 @@ from moderation.training.data import (
 )
 from moderation.training.fit import (
     FitConfig,
-    build_vocabulary,
     calibrated_out_of_fold,
     label_matrix,
-    scale_word_terms,
     threshold_for_precision,
+    training_vocabulary,
 )
 from moderation.training.textprep import prepare
 from moderation.training.train import sample_weights
@@ -113,12 +112,7 @@ def evaluate_variant(
     examples: list[Example], normalized: list[str], tokens: list[list[str]], cfg: FitConfig
 ) -> dict[str, float]:
     """Out-of-fold figures of one configuration."""
-    vocab, idf = build_vocabulary(
-        (text_terms(n, t, cfg.char_ngrams) for n, t in zip(normalized, tokens, strict=True)),
-        cfg.min_df,
-        cfg.max_features,
-    )
-    idf = scale_word_terms(vocab, idf, cfg.word_scale)
+    vocab, idf = training_vocabulary(normalized, tokens, cfg)
     x = Featurizer(vocab, idf, cfg.char_ngrams).transform(normalized, tokens)
     cats = list(CATEGORY_CODES)
     y = label_matrix([e.labels for e in examples], cats)

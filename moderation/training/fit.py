@@ -11,7 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from moderation.engine.classifier_features import WORD_MARK, document_frequencies
+from moderation.engine.classifier_features import WORD_MARK, document_frequencies, text_terms
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,18 @@ def scale_word_terms(vocabulary: Sequence[str], idf: np.ndarray, scale: float) -
         return idf
     words = np.array([t.startswith(WORD_MARK) for t in vocabulary], dtype=bool)
     return np.where(words, idf * np.float32(scale), idf).astype(np.float32)
+
+
+def training_vocabulary(
+    normalized: Sequence[str], tokens: Sequence[Sequence[str]], cfg: FitConfig
+) -> tuple[list[str], np.ndarray]:
+    """Vocabulary and IDF (word terms scaled by `cfg.word_scale`) of the training texts."""
+    vocab, idf = build_vocabulary(
+        (text_terms(n, t, cfg.char_ngrams) for n, t in zip(normalized, tokens, strict=True)),
+        cfg.min_df,
+        cfg.max_features,
+    )
+    return vocab, scale_word_terms(vocab, idf, cfg.word_scale)
 
 
 def naive_bayes_log_odds(

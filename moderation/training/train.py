@@ -13,18 +13,17 @@ from typing import Any
 import numpy as np
 
 from moderation.engine.classifier import LinearClassifier, load
-from moderation.engine.classifier_features import Featurizer, text_terms
+from moderation.engine.classifier_features import Featurizer
 from moderation.engine.types import CATEGORY_CODES
 from moderation.training.artifact import write_artifact
 from moderation.training.data import DataError, Example, assign_fold, load_all
 from moderation.training.fit import (
     FitConfig,
-    build_vocabulary,
     calibrated_out_of_fold,
     choose_thresholds,
     fit_category,
     label_matrix,
-    scale_word_terms,
+    training_vocabulary,
 )
 from moderation.training.model_card import write_model_card
 from moderation.training.quality import quality_figures
@@ -121,12 +120,7 @@ def train(
     log("normalising and segmenting")
     normalized, tokens = prepare([e.text for e in train_ex])
     log("building vocabulary")
-    vocab, idf = build_vocabulary(
-        (text_terms(n, t, cfg.char_ngrams) for n, t in zip(normalized, tokens, strict=True)),
-        cfg.min_df,
-        cfg.max_features,
-    )
-    idf = scale_word_terms(vocab, idf, cfg.word_scale)
+    vocab, idf = training_vocabulary(normalized, tokens, cfg)
     featurizer = Featurizer(vocab, idf, cfg.char_ngrams)
     log(f"featurising ({len(vocab)} terms)")
     x = featurizer.transform(normalized, tokens)
