@@ -133,6 +133,7 @@ With corpus parts 10-13 and the co-label audit (data/corpus/README_part10.md, RE
 | rejected (audited 1-12): naive Bayes alpha 0.05, weight 0.4 | 0.817 | 0.826 | 0.830 |
 | rejected (audited 1-12): naive Bayes alpha 0.03, weight 0.3 | 0.821 | 0.827 | 0.831 |
 | rejected: COLD/SWSR offensive rows not negatives of violence, terrorism | 0.819 | 0.826 | 0.832 |
+| rejected (parts 1-13): character 1-4-grams, 800k terms | 0.814 | 0.822 | 0.827 |
 
 The naive Bayes change also won on the parts 1-9 and 1-12 snapshots (+0.002, +0.0015). The
 co-label audit applied one written rule for `illicit_ads` and `spam` to candidate lines picked by
