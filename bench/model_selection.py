@@ -57,12 +57,15 @@ def parse_variant(text: str) -> dict[str, Any]:
         if name not in fields:
             raise SystemExit(f"unknown FitConfig field {name!r}")
         default = getattr(FitConfig(), name)
-        if isinstance(default, bool):
-            out[name] = value.lower() in ("1", "true", "yes")
-        elif isinstance(default, tuple):
-            out[name] = tuple(int(v) for v in value.split("-"))
-        else:
-            out[name] = type(default)(value)
+        try:
+            if isinstance(default, bool):
+                out[name] = value.lower() in ("1", "true", "yes")
+            elif isinstance(default, tuple):
+                out[name] = tuple(int(v) for v in value.split("-"))
+            else:
+                out[name] = type(default)(value)
+        except ValueError:
+            raise SystemExit(f"bad value {value!r} for {name} (default {default!r})") from None
     return out
 
 
@@ -156,12 +159,13 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/moderation-cv-prep.pkl"))
     args = parser.parse_args()
+    variants = [(text, parse_variant(text)) for text in args.variant or [""]]
     t0 = time.perf_counter()
     examples, normalized, tokens = prepared_training_split(args.corpus, args.cache)
     print(f"{len(examples)} training examples prepared in {time.perf_counter() - t0:.0f} s")
-    for text in args.variant or [""]:
+    for text, overrides in variants:
         t0 = time.perf_counter()
-        cfg = dataclasses.replace(FitConfig(), **parse_variant(text))
+        cfg = dataclasses.replace(FitConfig(), **overrides)
         figures = evaluate_variant(examples, normalized, tokens, cfg)
         print(f"[{text or 'shipped'}] ({time.perf_counter() - t0:.0f} s)")
         for key, value in figures.items():
