@@ -214,10 +214,17 @@ def read_jsonl(path: Path) -> list[tuple[str, tuple[str, ...], str]]:
     return out
 
 
+# Files named `train_*.jsonl` were written after the held-out split was frozen (it holds the
+# 20% hash share of the files without this prefix): all their lines are training lines, so
+# that the held-out split stays the same set of lines while the training data grows.
+TRAIN_ONLY_PREFIX = "train_"
+
+
 def corpus_file_category(stem: str) -> str | None:
     """The category a corpus file was written for, from its name: `gambling.jsonl`,
-    `more_gambling.jsonl`, `extra_gambling.jsonl` and `part5_gambling.jsonl` are gambling;
-    `negatives_*` and other names are None (no single one)."""
+    `more_gambling.jsonl`, `extra_gambling.jsonl`, `part5_gambling.jsonl` and
+    `train_part14_gambling.jsonl` are gambling; `negatives_*` and other names are None."""
+    stem = stem.removeprefix(TRAIN_ONLY_PREFIX)
     stem = re.sub(r"^(more|extra|part\d+)_", "", stem).removesuffix("_more")
     return stem if stem in CATEGORY_CODES else None
 
@@ -248,7 +255,7 @@ def load_corpus(folder: Path) -> list[Example]:
 
     Lines whose style ends in "variant" are machine-made near-duplicates of a hand-written line
     (see data/corpus/README_part1.md); they always go to train so that no held-out line has a
-    near-copy in training.
+    near-copy in training. So do all lines of `train_*.jsonl` files (TRAIN_ONLY_PREFIX).
     """
     if not folder.is_dir():
         raise DataError(f"{folder}: corpus folder not found")
@@ -259,11 +266,13 @@ def load_corpus(folder: Path) -> list[Example]:
     for path in files:
         rows = read_jsonl(path)
         sources = variant_sources(rows)
+        train_only = path.stem.startswith(TRAIN_ONLY_PREFIX)
         for text, labels, style in rows:
             unknown = [c for c in labels if c not in CATEGORY_CODES]
             if unknown:
                 raise DataError(f"{path}: unknown category code(s) {unknown}")
-            split = "train" if style.endswith("variant") else assign_split(text, 0.2)
+            held_out = not train_only and not style.endswith("variant")
+            split = assign_split(text, 0.2) if held_out else "train"
             group = sources.get(text, "")
             out.append(Example(text, labels, f"corpus:{path.stem}", split, group))
     return _dedup(out)

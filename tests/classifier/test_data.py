@@ -23,6 +23,8 @@ from moderation.training.data import (
         ("more_illicit_ads", "illicit_ads"),
         ("extra_spam", "spam"),
         ("part5_prohibited_items", "prohibited_items"),
+        ("train_part14_spam", "spam"),
+        ("train_negatives_part14_spam", None),
         ("part5_things", None),
         ("negatives_part5", None),
         ("negatives_more", None),
@@ -61,3 +63,24 @@ def test_it_keeps_variants_in_train_and_in_their_sources_fold(tmp_path: Path) ->
     assert by_text[source].fold_key == source
     assert assign_fold(by_text[variant].fold_key, 5) == assign_fold(source, 5)
     assert by_text[source].source == "corpus:more_gambling"
+
+
+def test_it_puts_every_line_of_a_train_only_file_in_train(tmp_path: Path) -> None:
+    texts = [f"第{i}条：今晚的比赛谁赢我都请客吃烧烤，第{i}号桌" for i in range(40)]
+    for name in ("train_part14_gambling", "part14_gambling"):
+        (tmp_path / f"{name}.jsonl").write_text(
+            "\n".join(
+                json.dumps(
+                    {"text": f"{name}{t}", "labels": [], "style": "chat"}, ensure_ascii=False
+                )
+                for t in texts
+            ),
+            encoding="utf-8",
+        )
+    examples = load_corpus(tmp_path)
+    splits = {
+        name: {e.split for e in examples if e.source == f"corpus:{name}"}
+        for name in ("train_part14_gambling", "part14_gambling")
+    }
+    assert splits["train_part14_gambling"] == {"train"}
+    assert splits["part14_gambling"] == {"train", "test"}
