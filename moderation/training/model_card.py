@@ -6,7 +6,19 @@ from pathlib import Path
 from typing import Any
 
 from moderation.engine.classifier import LinearClassifier
+from moderation.training.model_card_text import MODEL_SELECTION, WEAKNESSES
 from moderation.training.quality import format_quality
+
+_LINEAR_MODELS = {
+    "svm": "linear SVM (squared hinge)",
+    "logistic": "logistic regression",
+}
+
+
+def _linear_model_name(kind: str) -> str:
+    """How the card names FitConfig.linear_model (older artifacts' configs lack the field)."""
+    return _LINEAR_MODELS.get(kind, kind)
+
 
 SOURCES = [
     (
@@ -25,124 +37,6 @@ SOURCES = [
         "labels as written; negatives_* clean",
     ),
 ]
-
-WEAKNESSES = """\
-- The project corpus is written by this project (realistic but synthetic); real traffic uses
-  slang, images and obfuscations it does not cover, so recall in production will be lower than
-  the held-out figures. Lexicons and detectors are the first line; the classifier backs them up.
-- `hate` is learned from COLD and SWSR (race, region, gender); other grounds (religion,
-  disability) are barely covered. `abuse` has no dedicated data: its labels are COLD offensive
-  comments containing a direct insult word, so it mostly recognises insult vocabulary; since
-  corpus parts 7-9 added threat-plus-insult lines labelled `abuse`, no score reaches the stated
-  review precision out-of-fold and the shipped model never flags `abuse` on its own (review
-  threshold 1.0): insults are left to the `abuse` lexicon.
-- Bag-of-n-grams model: it does not understand negation, quotation or reporting ("警方提醒：
-  不要相信刷单返利" shares n-grams with the fraud it warns about); hard negatives in the corpus
-  reduce but do not remove this. News about crimes can reach `review`.
-- Thresholds are chosen on out-of-fold scores of a few hundred positives per corpus category,
-  so the stated precision of each threshold is an estimate with error bars of several points.
-- The corpus held-out split contains only hand-written lines; obfuscated variants of them are
-  training-only, so obfuscation robustness is measured only indirectly.
-- Long texts are scored as a whole; a short harmful sentence inside a long clean text is diluted.
-- On the corpus held-out split the errors are missed keyword-free positives (`spam`,
-  `violence` and `terrorism` recall about 0.76-0.78) and confusions between neighbouring
-  categories (`illicit_ads` with `spam`, `fraud` and `pornography`: whether a harmful post with a
-  private contact is also `illicit_ads` is a judgement call the co-label audit made uniform only
-  for lines with a surface cue) more than false alarms on clean text.
-- Review thresholds sit between about 0.33 and 0.55 (the stated precision, not a score of 0.5,
-  decides them), so a score of 0.4 can already hold a post. Short texts rest on little evidence:
-  while building corpus part 8, a greeting followed by a number ("你好，今天天气不错 5") scored
-  as `gambling`, which `negatives_numbers.jsonl` was written to cover; similar gaps will exist.
-"""
-
-MODEL_SELECTION = """\
-Hyper-parameters were chosen by 5-fold cross-validation on the training split only (folds by
-text hash, each variant in its source line's fold), scoring macro-F1 of the ten corpus
-categories on the out-of-fold predictions for the hand-written training lines; the held-out
-split was not used. Cross-validated macro-F1 at review precision 0.85 and 0.80, and at the best
-threshold per category (an upper bound for the threshold rule), first on the corpus without
-`more_*.jsonl`:
-
-| change | at 0.85 | at 0.80 | best threshold |
-|---|---|---|---|
-| previous model (corpus weight 5) | 0.622 | 0.668 | 0.726 |
-| character 1-4-grams (400k terms) | 0.617 | 0.655 | 0.715 |
-| C 5 / C 60 (instead of 20) | 0.618 / 0.622 | | |
-| class_weight balanced | 0.619 | | |
-| engine lexicon hits + detector kinds as extra features | 0.625-0.634 | | |
-| stacking the categories' scores (+ lexicon hits) | 0.618 | 0.671 | 0.730 |
-| corpus weight 40 | 0.634 | 0.663 | 0.739 |
-| corpus weight 40 + 0.2 × naive Bayes | 0.655 | 0.698 | 0.750 |
-
-and with `more_*.jsonl` (the shipped data):
-
-| change | at 0.85 | at 0.80 | best threshold |
-|---|---|---|---|
-| previous model (corpus weight 5) | 0.696 | 0.713 | 0.754 |
-| corpus weight 40 | 0.706 | 0.724 | 0.766 |
-| corpus weight 40 + 0.2 × naive Bayes (shipped) | 0.723 | 0.746 | 0.780 |
-
-The review precision stays 0.85: 0.80 would add about 0.02 cross-validated macro-F1 but flag
-8.0% instead of 5.5% of the clean hand-written corpus lines out-of-fold. Lexicon features were
-not adopted: the gain was within noise and would tie the model to one lexicon version. For
-`hate` and `abuse` (learned from public data) corpus lines keep weight 5: with 40 the
-cross-validated COLD accuracy fell from 0.895 to 0.884. Cross-validated figures are not directly
-comparable with the held-out ones (other lines; out-of-fold models see a fifth less data).
-
-With corpus parts 5 and 6 (`part5_*`, `part6_*`, written by thirteen more authors), measured
-with `python bench/model_selection.py [--variant field=value,...]` (same protocol; the review
-floor is the lowest score a review threshold may take):
-
-| change | at 0.85 | at 0.80 | best threshold |
-|---|---|---|---|
-| previous configuration, corpus parts 1-4 only | 0.752 | 0.760 | 0.793 |
-| previous configuration, parts 1-5 | 0.762 | 0.768 | 0.800 |
-| previous configuration, parts 1-6 | 0.773 | 0.776 | 0.801 |
-| review floor 0.05 instead of 0.5 | 0.777 | 0.790 | 0.801 |
-| + spaced-out characters read without separators (炸 . 掉 → 炸掉) | 0.783 | 0.795 | 0.805 |
-| + every term in ≥ 2 training texts (~0.5 M instead of 300k): shipped | 0.788 | 0.798 | 0.809 |
-| shipped configuration, parts 1-7 | 0.799 | 0.812 | 0.819 |
-| shipped configuration, parts 1-8 | 0.811 | 0.818 | 0.827 |
-| shipped configuration, parts 1-9 (shipped data) | 0.819 | 0.825 | 0.833 |
-| rejected (parts 1-9): corpus weight 80 | 0.819 | 0.826 | 0.834 |
-| rejected (parts 1-7): character n-grams never spanning whitespace | 0.794 | 0.808 | 0.817 |
-| rejected: separators dropped from every text | 0.773 | 0.789 | 0.801 |
-| rejected: pinyin syllable bigrams (菠菜 = bo cai = 博彩) as extra terms | 0.781 | 0.795 | 0.806 |
-| rejected: re-segmenting spaced-out text | 0.784 | 0.794 | 0.805 |
-| rejected: without the machine-made variants | 0.781 | 0.792 | 0.802 |
-| rejected: C 50 | 0.785 | 0.795 | 0.805 |
-| rejected: other categories' positives weigh 10, not 40, as negatives | 0.789 | 0.798 | 0.808 |
-| rejected: NBSVM (terms scaled by naive Bayes log-odds), previous config | 0.710 | 0.727 | 0.775 |
-| rejected: P(harmful) × P(category given harmful), not one model each | ±0.001 | | |
-
-Rows from "review floor" on include the changes above them. The review precision stays 0.85
-(0.80 would add about 0.01 and send 1.8% of THUCNews training titles to review out-of-fold).
-
-With corpus parts 10-13 and the co-label audit (data/corpus/README_part10.md, README_audit.md):
-
-| change | at 0.85 | at 0.80 | best threshold |
-|---|---|---|---|
-| previous configuration, parts 1-11 | 0.820 | 0.826 | 0.831 |
-| previous configuration, parts 1-12 | 0.817 | 0.822 | 0.829 |
-| + co-label audit of every part (both splits) | 0.820 | | 0.831 |
-| + naive Bayes alpha 0.05, weight 0.3 (shipped) | 0.822 | 0.827 | 0.832 |
-| shipped configuration, parts 1-13 (shipped data) | 0.821 | 0.827 | 0.831 |
-| rejected (parts 1-12): word terms' block weight 1.5 | 0.813 | 0.821 | 0.828 |
-| rejected (parts 1-12): word terms' block weight 0.7 | 0.817 | 0.823 | 0.829 |
-| rejected (audited 1-12): naive Bayes alpha 0.05, weight 0.2 | 0.821 | 0.826 | 0.831 |
-| rejected (audited 1-12): naive Bayes alpha 0.05, weight 0.4 | 0.817 | 0.826 | 0.830 |
-| rejected (audited 1-12): naive Bayes alpha 0.03, weight 0.3 | 0.821 | 0.827 | 0.831 |
-| rejected: COLD/SWSR offensive rows not negatives of violence, terrorism | 0.819 | 0.826 | 0.832 |
-| rejected (parts 1-13): character 1-4-grams, 800k terms | 0.814 | 0.822 | 0.827 |
-
-The naive Bayes change also won on the parts 1-9 and 1-12 snapshots (+0.002, +0.0015). The
-co-label audit applied one written rule for `illicit_ads` and `spam` to candidate lines picked by
-surface cues in every part and both splits, without model scores; an earlier audit of training
-lines picked by model score had been left unapplied for that reason. Each corpus round also adds
-20% of its lines to the held-out split, so held-out figures of different rounds are not
-comparable: on the final held-out split the model shipped before parts 10-13 scores 0.807
-macro-F1, the one trained after the audit on parts 1-12 0.834, and the shipped model 0.840.
-"""
 
 
 def _pct(x: float) -> str:
@@ -206,8 +100,9 @@ def render(
         "## Model",
         "",
         f"Engine-normalised text → character {cfg['char_ngrams'][0]}-{cfg['char_ngrams'][1]}-grams "
-        "(digits folded to 0) + jieba word unigrams/bigrams → sublinear TF-IDF (L2) → one logistic "
-        f"regression per category (liblinear, C={cfg['c']}, seed {cfg['seed']}) plus "
+        "(digits folded to 0) + jieba word unigrams/bigrams → sublinear TF-IDF (L2) → one "
+        f"{_linear_model_name(cfg.get('linear_model', 'logistic'))} per category (liblinear, "
+        f"C={cfg['c']}, seed {cfg['seed']}) plus "
         f"{cfg.get('nb_weight', 0.0)} × a multinomial naive Bayes log-odds on the same features "
         f"(alpha {cfg.get('nb_alpha', 0.0)}; the sum is one linear model) → Platt sigmoid "
         "calibration on out-of-fold scores. Thresholds per category are the lowest score whose "
@@ -226,7 +121,9 @@ def render(
         "Splits are fixed by a sha256 hash of the text: COLD train.csv → train, COLD dev.csv → "
         "test (minus texts also in COLD train); SWSR and corpus → 80/20 train/test, except that "
         "machine-made corpus variants (`*_variant` styles) always train so no test line has a "
-        "near-copy in training; THUCNews → 50/50. Texts are de-duplicated across all sources. "
+        "near-copy in training, and so do the `train_*.jsonl` corpus files, written after the "
+        "corpus held-out split was frozen at parts 1-13 (data/corpus/README_part14.md); "
+        "THUCNews → 50/50. Texts are de-duplicated across all sources. "
         f"Calibration and thresholds use {cfg['folds']}-fold out-of-fold scores on the training "
         "split (cross-fitting; a variant is in the fold of the hand-written line it was made "
         "from, so out-of-fold scores are not inflated by near-copies); the final weights are "
