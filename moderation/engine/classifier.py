@@ -41,6 +41,18 @@ def artifact_version(hashes: dict[str, str]) -> str:
     return "sha256:" + hashlib.sha256(joined.encode()).hexdigest()[:16]
 
 
+# Texts with fewer letters, digits or CJK characters than this get no classifier scores: one
+# or two characters ("你好", "好") carry no context, every training text has at least six, and
+# scam openers and threats that begin with the same words made them score as harm. Lexicon
+# terms and detectors still apply to them.
+MIN_CONTENT_CHARS = 3
+
+
+def has_enough_evidence(text: str) -> bool:
+    """Whether `text` has at least MIN_CONTENT_CHARS letters, digits or CJK characters."""
+    return sum(ch.isalnum() for ch in text) >= MIN_CONTENT_CHARS
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
 
@@ -76,7 +88,9 @@ class LinearClassifier:
             return np.zeros((0, len(self.categories)), dtype=np.float64)
         x = self.featurizer.transform(normalized_texts, tokens)
         margins = np.asarray(x @ self.weights, dtype=np.float64) + self.bias
-        return _sigmoid(margins * self.calibration[:, 0] + self.calibration[:, 1])
+        probs = _sigmoid(margins * self.calibration[:, 0] + self.calibration[:, 1])
+        probs[[not has_enough_evidence(t) for t in normalized_texts]] = 0.0
+        return probs
 
     def score_batch(
         self, normalized_texts: list[str], tokens: list[list[str]] | None = None

@@ -47,6 +47,13 @@ def test_it_scores_the_same_with_or_without_engine_tokens(model: LinearClassifie
     assert model.score_batch(texts, [segment(t) for t in texts]) == model.score_batch(texts)
 
 
+def test_it_gives_no_scores_to_texts_with_under_three_characters(model: LinearClassifier) -> None:
+    # "博彩" alone is two characters of the trained category: too little evidence to score.
+    scores = model.score_batch(_norm(["博彩", "博彩！！", GAMBLING]))
+    assert set(scores[0].values()) == {0.0} and set(scores[1].values()) == {0.0}
+    assert scores[2]["gambling"] > 0.0
+
+
 def test_it_handles_empty_batches_and_empty_text(model: LinearClassifier) -> None:
     assert model.score_batch([]) == []
     (row,) = model.score_batch([""])
