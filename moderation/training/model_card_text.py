@@ -33,6 +33,10 @@ WEAKNESSES = """\
   as `fraud` and "你好，今天天气不错" as `spam`; part 20 (921 very short clean messages) fixed
   the second, and texts with fewer than three letters, digits or CJK characters now get no
   classifier score at all (`MIN_CONTENT_CHARS`; lexicon terms and detectors still apply).
+  After corpus parts 14-19 (many very short scam openers, threats and flood spam) "你好" scored
+  as `fraud` and "你好，今天天气不错" as `spam`; part 20 (921 very short clean messages) fixed
+  the second, and texts with fewer than three letters, digits or CJK characters now get no
+  classifier score at all (`MIN_CONTENT_CHARS`; lexicon terms and detectors still apply).
 """
 
 MODEL_SELECTION = """\
@@ -146,6 +150,6 @@ out-of-fold (1.20% against 1.37% on parts 1-13, 1.61% against 1.84% on parts 1-1
 logistic regression the THUCNews review rate was moving towards its 2% limit as the corpus
 grew. For the record, on the frozen held-out split (read only after the choice): the logistic
 regression trained on parts 1-17 scored 0.849 macro-F1 with 1.83% of THUCNews titles to review,
-the linear SVM on the same data 0.847 with 1.45%, and the shipped linear SVM on parts 1-19 0.847
-with 1.61%; the model shipped before (logistic regression, parts 1-13) 0.840 with 1.14%.
+the linear SVM on the same data 0.847 with 1.45%, and the shipped linear SVM on parts 1-20 0.847
+with 1.63%; the model shipped before (logistic regression, parts 1-13) 0.840 with 1.14%.
 """
