@@ -33,10 +33,6 @@ WEAKNESSES = """\
   as `fraud` and "你好，今天天气不错" as `spam`; part 20 (921 very short clean messages) fixed
   the second, and texts with fewer than three letters, digits or CJK characters now get no
   classifier score at all (`MIN_CONTENT_CHARS`; lexicon terms and detectors still apply).
-  After corpus parts 14-19 (many very short scam openers, threats and flood spam) "你好" scored
-  as `fraud` and "你好，今天天气不错" as `spam`; part 20 (921 very short clean messages) fixed
-  the second, and texts with fewer than three letters, digits or CJK characters now get no
-  classifier score at all (`MIN_CONTENT_CHARS`; lexicon terms and detectors still apply).
 """
 
 MODEL_SELECTION = """\
