@@ -1,4 +1,5 @@
-"""One category's linear model: either kind separates a category, an unknown kind is refused."""
+"""One category's linear model: either kind separates a category, the logistic mix adds up, an
+unknown kind is refused."""
 
 from __future__ import annotations
 
@@ -41,3 +42,17 @@ def test_it_refuses_an_unknown_linear_model() -> None:
     cfg = dataclasses.replace(FitConfig(), linear_model="forest")
     with pytest.raises(ValueError, match="linear_model must be 'svm' or 'logistic'"):
         fit_category(x, y, weight, cfg)
+
+
+def test_it_adds_the_logistic_regression_to_the_svm_with_the_mix_weight() -> None:
+    x, y, weight = toy_category()
+    svm_only = dataclasses.replace(FitConfig(), nb_weight=0.0)
+    logistic_only = dataclasses.replace(svm_only, linear_model="logistic", c=svm_only.logistic_c)
+    mixed = dataclasses.replace(svm_only, logistic_mix=0.3)
+    (w_svm, b_svm), (w_lr, b_lr) = (
+        fit_category(x, y, weight, svm_only),
+        fit_category(x, y, weight, logistic_only),
+    )
+    w, b = fit_category(x, y, weight, mixed)
+    np.testing.assert_allclose(w, w_svm + 0.3 * w_lr, rtol=1e-5, atol=1e-6)
+    assert b == pytest.approx(b_svm + 0.3 * b_lr)
