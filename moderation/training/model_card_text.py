@@ -22,9 +22,9 @@ WEAKNESSES = """\
 - On the corpus held-out split the errors are missed keyword-free positives (`spam` recall
   0.78), confusions between neighbouring categories (`illicit_ads` with `spam`, `fraud` and
   `pornography`: whether a harmful post with a private contact is also `illicit_ads` is a
-  judgement call the co-label audit made uniform only for lines with a surface cue; `malware`
-  with `fraud`; `violence` with `terrorism` and `abuse`, whose precision is about 0.80) more
-  than false alarms on clean text.
+  judgement call the co-label audit made uniform only for lines with a surface cue;
+  `illicit_ads` has the lowest precision, about 0.81; `malware` with `fraud`; `violence` with
+  `terrorism` and `abuse`, whose precision is about 0.82) more than false alarms on clean text.
 - Review thresholds sit between about 0.31 and 0.50 (the stated precision, not a score of 0.5,
   decides them), so a score of 0.4 can already hold a post. Short texts rest on little evidence:
   while building corpus part 8, a greeting followed by a number ("你好，今天天气不错 5") scored
@@ -125,10 +125,10 @@ macro-F1, the one trained after the audit on parts 1-12 0.834, and the one after
 0.840.
 
 Since then the corpus held-out split is frozen (the 5,525 hand-written held-out lines of parts
-1-13): parts 14-20 (data/corpus/README_part14.md, 34 more authors) are `train_*.jsonl` files,
-training-only. The linear model was chosen on parts 1-13, then checked on parts 1-17 (where
-the cross-validated lines include the training-only ones, so those rows are not comparable with
-the ones above them):
+1-13): parts 14-22 (data/corpus/README_part14.md and README_part21.md, 42 more authors) are
+`train_*.jsonl` files, training-only. The linear model was chosen on parts 1-13, then checked
+on parts 1-17 (where the cross-validated lines include the training-only ones, so those rows
+are not comparable with the ones above them):
 
 | change | at 0.85 | at 0.80 | best threshold |
 |---|---|---|---|
@@ -155,11 +155,21 @@ to the training-only parts 14-19, 100 additions):
 | change | at 0.85 | at 0.80 | best threshold |
 |---|---|---|---|
 | linear SVM as shipped before, parts 1-20 | 0.8255 | 0.828 | 0.831 |
-| rejected (before the pass): + 0.1 / 0.3 × logistic regression C 20 | 0.825 / 0.823 | 0.828 / 0.825 | 0.831 / 0.829 |
+| rejected (before the pass): + 0.1 × logistic regression C 20 | 0.825 | 0.828 | 0.831 |
+| rejected (before the pass): + 0.3 × logistic regression C 20 | 0.823 | 0.825 | 0.829 |
 | + second co-label pass | 0.8254 | 0.828 | 0.831 |
 | + 800k terms instead of 600k (shipped) | 0.827 | 0.829 | 0.832 |
 
 With 600k the vocabulary no longer held every term seen in two training texts; 800k also sent
 fewer THUCNews training titles to review out-of-fold (1.63% against 1.71%). Parts 21-22
-(README_part21.md) were added after these choices.
+(README_part21.md: 2,800 positives and 1,200 hard negatives for the six categories with the
+lowest cross-validated F1) were added after these choices:
+
+| change | at 0.85 | at 0.80 | best threshold |
+|---|---|---|---|
+| shipped configuration, parts 1-22 (shipped data) | 0.8305 | 0.831 | 0.835 |
+
+For the record, on the frozen held-out split (read after training): this model scores 0.8505
+macro-F1 with 1.61% of THUCNews titles to review; the model shipped before it 0.847 with 1.63%.
+The margin over the 0.85 target is well inside the noise of 5,525 held-out lines.
 """
