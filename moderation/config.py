@@ -55,6 +55,9 @@ class Settings:
     webhook_max_attempts: int = 8
     #: First retry delay of a failed webhook; doubles with every attempt (capped at one hour).
     webhook_backoff_seconds: float = 10.0
+    #: Deliver webhooks to loopback, private, link-local and other non-public addresses. Off
+    #: by default: a tenant's callback URL must not reach the service's own network (SSRF).
+    webhook_allow_private_networks: bool = False
     #: How often a worker's sweeper looks for lost jobs and due webhook retries.
     sweep_interval_seconds: float = 5.0
     #: How often the retention purge job runs (once per period across all workers).

@@ -113,6 +113,8 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         field_keys={"t1": base64.b64decode(TEST_FIELD_KEY)},
         active_field_key="t1",
         blind_index_key=b"i" * 32,
+        # The tests' webhook receivers listen on loopback.
+        webhook_allow_private_networks=True,
     )
 
 

@@ -87,7 +87,12 @@ SCHEMAS: dict[str, Any] = {
             },
             "author": ref("Author"),
             "context": {"type": "object", "description": "e.g. channel, thread"},
-            "callback_url": {"type": "string", "format": "uri"},
+            "callback_url": {
+                "type": "string",
+                "format": "uri",
+                "description": "http(s) URL the verdict is POSTed to (signed); a host on a "
+                "non-public address is refused unless the operator allows private networks.",
+            },
         },
     },
     "PostRequest": {

@@ -17,7 +17,7 @@ from moderation.config import Settings
 from moderation.models.base import utcnow
 from moderation.models.tenant import Tenant
 from moderation.models.webhook import WebhookAttempt, WebhookDelivery
-from moderation.webhooks import signing
+from moderation.webhooks import address, signing
 
 MAX_BACKOFF_SECONDS = 3600.0
 USER_AGENT = "moderation-webhooks/1"
@@ -93,7 +93,11 @@ def deliver(sessions: sessionmaker[Session], settings: Settings, delivery_id: st
         "X-Moderation-Attempt": str(number),
     }
     started_at = utcnow()
-    result = post(url, body, headers, settings.webhook_timeout_seconds)
+    refused = address.refusal(url, settings.webhook_allow_private_networks)
+    if refused:
+        result = Response(None, refused, 0)
+    else:
+        result = post(url, body, headers, settings.webhook_timeout_seconds)
     return _record(sessions, settings, delivery_id, number, started_at, signature, result)
 
 

@@ -80,6 +80,7 @@ def worker_env(settings: Settings, **extra: str) -> dict[str, str]:
         MODERATION_BLIND_INDEX_KEY=base64.b64encode(settings.blind_index_key).decode(),
         MODERATION_PENDING_TIMEOUT_SECONDS=str(settings.pending_timeout_seconds),
         MODERATION_SWEEP_INTERVAL_SECONDS=str(settings.sweep_interval_seconds),
+        MODERATION_WEBHOOK_ALLOW_PRIVATE_NETWORKS=str(settings.webhook_allow_private_networks),
         PYTHONPATH=str(ROOT),
     )
     env.update(extra)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from sqlalchemy import select
@@ -171,3 +172,20 @@ def test_it_counts_a_redirect_as_a_failed_attempt(
     codes = [a.status_code for a in _attempts(session, delivery.id)]
     assert codes == [307, 200] and delivery.status == "delivered"
     assert len(receiver.received) == 2  # the redirect was not followed
+
+
+def test_it_refuses_a_loopback_callback_unless_private_networks_are_allowed(
+    client, make_tenant, receiver, session, runtime, work
+):
+    runtime.settings = dataclasses.replace(runtime.settings, webhook_allow_private_networks=False)
+    acme = make_tenant()
+    body = {"text": BAD, "callback_url": receiver.url}
+    client.post("/v1/moderations", json=body, headers=acme.headers)
+    work()
+
+    assert receiver.received == []
+    [delivery] = _deliveries(session)
+    [attempt] = _attempts(session, delivery.id)
+    assert attempt.status_code is None and "127.0.0.1" in str(attempt.error)
+    assert "not a public address" in str(attempt.error)
+    assert delivery.status == "pending" and delivery.last_error == attempt.error
