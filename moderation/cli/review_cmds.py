@@ -1,4 +1,5 @@
-"""`moderation user create|list|unlock` and `moderation directive add|list` (reviewer workspace)."""
+"""`moderation user create|list|unlock|password|disable|enable` and `moderation directive
+add|list` (reviewer workspace)."""
 
 from __future__ import annotations
 
@@ -81,22 +82,67 @@ def user_list(tenant: str | None) -> None:
             click.echo(f"{a.username}\t{a.role}\t{a.tenant_id}\t{state}")
 
 
-@user_group.command("unlock")
-@click.argument("username")
-def user_unlock(username: str) -> None:
-    """Clear a lockout after failed logins."""
+def _account(session: Session, username: str):  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
     from moderation.models.review import ReviewerAccount
 
+    account = session.scalar(select(ReviewerAccount).where(ReviewerAccount.username == username))
+    if account is None:
+        raise click.ClickException(f"no account named {username!r}")
+    return account
+
+
+@user_group.command("unlock")
+@click.argument("username")
+def user_unlock(username: str) -> None:
+    """Clear a lockout after failed logins."""
     with _session() as session:
-        account = session.scalar(
-            select(ReviewerAccount).where(ReviewerAccount.username == username)
-        )
-        if account is None:
-            raise click.ClickException(f"no account named {username!r}")
+        account = _account(session, username)
         account.failed_logins, account.locked_until = 0, None
         click.echo(f"unlocked {username}")
+
+
+@user_group.command("password")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from stdin.")
+@click.argument("username")
+def user_password(password_stdin: bool, username: str) -> None:
+    """Set a new password (an admin reset; it also clears a lockout)."""
+    from moderation.review.accounts import set_password
+    from moderation.review.errors import ReviewError
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    with _session() as session:
+        try:
+            set_password(_account(session, username), password)
+        except ReviewError as exc:
+            raise click.ClickException(f"{exc.field}: {exc}") from None
+        click.echo(f"password of {username} changed")
+
+
+@user_group.command("disable")
+@click.argument("username")
+def user_disable(username: str) -> None:
+    """Disable an account: it can no longer log in and its open sessions end."""
+    from moderation.review.accounts import set_active
+
+    with _session() as session:
+        set_active(_account(session, username), False)
+        click.echo(f"disabled {username}")
+
+
+@user_group.command("enable")
+@click.argument("username")
+def user_enable(username: str) -> None:
+    """Re-enable a disabled account."""
+    from moderation.review.accounts import set_active
+
+    with _session() as session:
+        set_active(_account(session, username), True)
+        click.echo(f"enabled {username}")
 
 
 @click.group("directive")

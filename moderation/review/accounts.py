@@ -108,6 +108,26 @@ def set_password(account: ReviewerAccount, password: str) -> None:
     account.locked_until = None
 
 
+def change_password(account: ReviewerAccount, current: str, new: str, confirm: str) -> None:
+    """An account holder's own change: the current password must be right, the new one typed
+    twice the same and different from the current one."""
+    if not _verify(account.password_hash, current):
+        raise ReviewError("the current password is wrong", field="current_password")
+    if new != confirm:
+        raise ReviewError("the two new passwords differ", field="new_password")
+    if new == current:
+        raise ReviewError("the new password is the current one", field="new_password")
+    set_password(account, new)
+
+
+def set_active(account: ReviewerAccount, active: bool, by: ReviewerAccount | None = None) -> None:
+    """Enable or disable an account (a disabled one can no longer log in, and its open
+    sessions end at their next request); nobody disables their own account."""
+    if not active and by is not None and by.id == account.id:
+        raise ReviewError("you cannot disable your own account", field="account")
+    account.active = active
+
+
 def list_accounts(session: Session, tenant_id: str | None = None) -> list[ReviewerAccount]:
     """Accounts, optionally of one tenant, by username."""
     stmt = select(ReviewerAccount).order_by(ReviewerAccount.username)

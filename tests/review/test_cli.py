@@ -1,4 +1,5 @@
-"""`moderation user create|list|unlock` and `moderation directive list` against a real database."""
+"""`moderation user create|list|unlock|password|disable|enable` and `moderation directive list`
+against a real database."""
 
 from __future__ import annotations
 
@@ -75,6 +76,30 @@ def test_it_unlocks_an_account(runtime, cli_env, make_tenant, make_account):
     assert result.exit_code == 0, result.output
     with runtime.sessions() as s:
         assert login(s, "ivy", "correct horse battery").id == account.id
+
+
+def test_it_resets_a_password_and_disables_and_enables_an_account(
+    runtime, cli_env, make_tenant, make_account
+):
+    make_account(make_tenant().tenant, username="jo")
+    runner = CliRunner()
+    short = runner.invoke(main, ["user", "password", "--password-stdin", "jo"], input="short\n")
+    assert short.exit_code != 0 and "password must be at least" in short.output
+    reset = runner.invoke(
+        main, ["user", "password", "--password-stdin", "jo"], input="a brand new secret\n"
+    )
+    assert reset.exit_code == 0 and "password of jo changed" in reset.output
+    with runtime.sessions() as s:
+        assert login(s, "jo", "a brand new secret").username == "jo"
+    assert runner.invoke(main, ["user", "disable", "jo"]).exit_code == 0
+    with runtime.sessions() as s, pytest.raises(Exception, match="wrong username or password"):
+        login(s, "jo", "a brand new secret")
+    assert "disabled" in runner.invoke(main, ["user", "list"]).output
+    assert runner.invoke(main, ["user", "enable", "jo"]).exit_code == 0
+    with runtime.sessions() as s:
+        assert login(s, "jo", "a brand new secret").username == "jo"
+    missing = runner.invoke(main, ["user", "disable", "nobody"])
+    assert missing.exit_code != 0 and "no account named 'nobody'" in missing.output
 
 
 def test_it_records_a_directive_and_queues_its_sweep(runtime, cli_env, make_tenant, tmp_path):

@@ -10,7 +10,7 @@ from moderation.review.web import auth
 
 def make_blueprint() -> Blueprint:
     """Build the workspace blueprint with all its routes."""
-    from moderation.review.web import manage, work
+    from moderation.review.web import account_pages, manage, work
 
     bp = Blueprint(
         "review",
@@ -25,6 +25,7 @@ def make_blueprint() -> Blueprint:
     bp.app_context_processor(lambda: {"csrf_token": auth.csrf_token, "me": auth.current_account()})
     work.register(bp)
     manage.register(bp)
+    account_pages.register(bp)
 
     @bp.errorhandler(HTTPException)
     def _error(exc: HTTPException) -> tuple[str, int]:
