@@ -123,26 +123,26 @@ def user_password(password_stdin: bool, username: str) -> None:
         click.echo(f"password of {username} changed")
 
 
+def _set_active(username: str, active: bool) -> None:
+    from moderation.review.accounts import set_active
+
+    with _session() as session:
+        set_active(_account(session, username), active)
+        click.echo(f"{'enabled' if active else 'disabled'} {username}")
+
+
 @user_group.command("disable")
 @click.argument("username")
 def user_disable(username: str) -> None:
     """Disable an account: it can no longer log in and its open sessions end."""
-    from moderation.review.accounts import set_active
-
-    with _session() as session:
-        set_active(_account(session, username), False)
-        click.echo(f"disabled {username}")
+    _set_active(username, False)
 
 
 @user_group.command("enable")
 @click.argument("username")
 def user_enable(username: str) -> None:
     """Re-enable a disabled account."""
-    from moderation.review.accounts import set_active
-
-    with _session() as session:
-        set_active(_account(session, username), True)
-        click.echo(f"enabled {username}")
+    _set_active(username, True)
 
 
 @click.group("directive")
