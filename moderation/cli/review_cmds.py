@@ -40,6 +40,13 @@ def _tenant(session: Session, name: str):  # type: ignore[no-untyped-def]
         raise click.ClickException(str(exc)) from None
 
 
+def _read_password(from_stdin: bool, prompt: str) -> str:
+    """One line of stdin, or a hidden prompt asked twice."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt(prompt, hide_input=True, confirmation_prompt=True))
+
+
 @click.group("user")
 def user_group() -> None:
     """Reviewer workspace accounts."""
@@ -55,10 +62,7 @@ def user_create(tenant: str, role: str, password_stdin: bool, username: str) -> 
     from moderation.review.accounts import create_account
     from moderation.review.errors import ReviewError
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin, "Password")
     with _session() as session:
         try:
             account = create_account(session, _tenant(session, tenant), username, role, password)
@@ -111,10 +115,7 @@ def user_password(password_stdin: bool, username: str) -> None:
     from moderation.review.accounts import set_password
     from moderation.review.errors import ReviewError
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin, "New password")
     with _session() as session:
         try:
             set_password(_account(session, username), password)
