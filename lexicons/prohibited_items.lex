@@ -4,7 +4,7 @@
 # selling/buying/making phrases are `block`.
 @category prohibited_items
 # --- drugs
-冰毒	review
+冰毒	review	nopinyin
 海洛因	review
 摇头丸	review
 K粉	review

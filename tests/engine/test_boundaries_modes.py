@@ -156,3 +156,11 @@ def test_nopinyin_keeps_token_boundaries_like_word(nopinyin: Lexicon) -> None:
     assert "口交" not in terms(engine, "前方路口交通拥堵")
     assert "口交" not in terms(engine, "前方路口，交通拥堵")
     assert spans(engine, "他有恋童癖", "恋童") == ["恋童"]  # dictionary-word part of one token
+
+
+def test_the_shipped_lexicon_does_not_read_bingdu_as_a_drug_alone() -> None:
+    # bingdu is also 病毒 (a virus): alone it is no drug; in a selling phrase it still is.
+    engine = Engine(load_lexicon([Path(__file__).parents[2] / "lexicons"]), classifier=None)
+    assert "冰毒" not in terms(engine, "电脑中了bingdu怎么办")
+    assert spans(engine, "卖bingdu 私聊", "卖冰毒") == ["卖bingdu"]
+    assert spans(engine, "警方查获冰毒", "冰毒") == ["冰毒"]
