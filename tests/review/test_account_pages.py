@@ -1,4 +1,5 @@
-"""Account pages over HTTP: changing one's own password, an admin disabling an account."""
+"""Account pages over HTTP: changing one's own password (which ends the account's other
+sessions), an admin disabling an account."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from sqlalchemy import select
 
 from moderation.models.review import ReviewerAccount
 from moderation.review.accounts import login as check_login
+from moderation.review.accounts import set_password
 from tests.review.conftest import PASSWORD, csrf_of
 
 
@@ -114,3 +116,22 @@ def test_only_admins_manage_account_state(make_tenant, make_account, login):
         f"/review/users/{target.id}/active", data={"csrf_token": senior.csrf, "active": "0"}
     )
     assert response.status_code == 403
+
+
+def test_a_password_change_ends_the_accounts_other_sessions(make_tenant, make_account, login):
+    make_account(make_tenant().tenant, "senior", username="max")
+    here, elsewhere = login("max"), login("max")
+    assert elsewhere.get("/review/queue").status_code == 200
+    assert _change(here, PASSWORD, "a fresh passphrase").status_code == 302
+    assert here.get("/review/queue").status_code == 200  # the changer stays logged in
+    assert elsewhere.get("/review/queue").status_code == 302  # sent to log in again
+
+
+def test_a_reset_from_the_cli_ends_open_sessions(runtime, make_tenant, make_account, login):
+    account = make_account(make_tenant().tenant, "reviewer", username="nia")
+    client = login("nia")
+    with runtime.sessions() as s:
+        set_password(s.get(ReviewerAccount, account.id), "reset by the operator")
+        s.commit()
+    assert client.get("/review/queue").status_code == 302
+    assert login("nia", "reset by the operator").get("/review/queue").status_code == 200

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
@@ -38,16 +38,29 @@ def current_account() -> ReviewerAccount | None:
     if account_id and login_at:
         fresh = utcnow() - datetime.fromisoformat(login_at) < SESSION_MAX_AGE
         found = db_session().get(ReviewerAccount, account_id)
-        if fresh and found is not None and found.active:
+        if fresh and found is not None and found.active and _same_password(found):
             account = found
     g.account = account
     return account
+
+
+def password_mark(account: ReviewerAccount) -> str:
+    """A value that changes whenever the account's password does; the session keeps it, so a
+    password change or reset ends every other session of the account. An HMAC under the app's
+    secret key: the (readable) session cookie reveals nothing of the hash."""
+    key = str(current_app.secret_key).encode()
+    return hmac.new(key, account.password_hash.encode(), "sha256").hexdigest()[:32]
+
+
+def _same_password(account: ReviewerAccount) -> bool:
+    return hmac.compare_digest(str(session.get("password_mark", "")), password_mark(account))
 
 
 def start_session(account: ReviewerAccount) -> None:
     """Log in: a fresh session (no fixation) with a new CSRF token."""
     session.clear()
     session["account_id"] = account.id
+    session["password_mark"] = password_mark(account)
     session["login_at"] = utcnow().isoformat()
     session["csrf"] = secrets.token_urlsafe(32)
 
