@@ -217,7 +217,7 @@ def retention_group() -> None:
 @click.option("--dry-run", is_flag=True, help="Report what would be purged; change nothing.")
 def retention_purge(dry_run: bool) -> None:
     """Delete expired content not under legal hold, leaving tombstones in the chains."""
-    from moderation.records.retention import RetentionPolicy, purge
+    from moderation.records.retention import PURGE_BATCH, RetentionPolicy, purge
 
     runtime = load_runtime()
     try:
@@ -225,7 +225,7 @@ def retention_purge(dry_run: bool) -> None:
     except ConfigError as exc:
         raise click.ClickException(f"configuration error: {exc}") from None
     with runtime.sessions() as session:
-        report = purge(session, policy, dry_run=dry_run)
+        report = purge(session, policy, dry_run=dry_run, commit_every=PURGE_BATCH)
         session.rollback() if dry_run else session.commit()
     verb = "would purge" if dry_run else "purged"
     click.echo(f"retention {policy.default_days} days (longer: {policy.category_days or 'none'})")

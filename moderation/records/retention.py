@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,6 +29,9 @@ from moderation.records.holds import HoldIndex
 
 CATEGORY_VAR = "MODERATION_CATEGORY_RETENTION_DAYS"
 PURGEABLE_KINDS = ("verdict_block", "review_removal")
+#: Purged items per transaction in a real (not dry) run: a large backlog is not one long
+#: transaction holding locks, and an interrupted purge keeps what it finished.
+PURGE_BATCH = 500
 _HASH_KEYS = ("content_sha256", "title_sha256", "personal_sha256")
 
 
@@ -116,9 +119,14 @@ def _purge_record(session: Session, record: EvidenceRecord, days: int, now: date
 
 
 def purge_records(
-    session: Session, policy: RetentionPolicy, holds: HoldIndex, report: PurgeReport, now: datetime
+    session: Session,
+    policy: RetentionPolicy,
+    holds: HoldIndex,
+    report: PurgeReport,
+    now: datetime,
+    step: Callable[[], None] = lambda: None,
 ) -> None:
-    """Purge expired evidence content (oldest first)."""
+    """Purge expired evidence content (oldest first); `step` runs after each purged record."""
     cutoff = now - timedelta(days=policy.default_days)
     query = (
         select(EvidenceRecord.id)
@@ -141,6 +149,7 @@ def purge_records(
         report.records_purged.append(record.id)
         if not report.dry_run:
             report.tombstones.append(_purge_record(session, record, days, now))
+            step()
 
 
 def _submission_codes(verdict: Verdict | None) -> list[str]:
@@ -157,9 +166,15 @@ def _strip_texts(items: list[Any] | None) -> list[Any]:
 
 
 def purge_submissions(
-    session: Session, policy: RetentionPolicy, holds: HoldIndex, report: PurgeReport, now: datetime
+    session: Session,
+    policy: RetentionPolicy,
+    holds: HoldIndex,
+    report: PurgeReport,
+    now: datetime,
+    step: Callable[[], None] = lambda: None,
 ) -> None:
-    """Delete the text and author fields of expired submissions that nothing still needs."""
+    """Delete the text and author fields of expired submissions that nothing still needs;
+    `step` runs after each purged submission."""
     cutoff = now - timedelta(days=policy.default_days)
     query = (
         select(Submission.id)
@@ -191,17 +206,39 @@ def purge_submissions(
             verdict.masked_text = None
             verdict.hits = _strip_texts(verdict.hits)
             verdict.findings = _strip_texts(verdict.findings)
+        step()
+
+
+def committer(session: Session, every: int) -> Callable[[], None]:
+    """A step that commits `session` every `every` calls (never when `every` is 0)."""
+    calls = 0
+
+    def step() -> None:
+        nonlocal calls
+        calls += 1
+        if every and calls % every == 0:
+            session.commit()
+
+    return step
 
 
 def purge(
-    session: Session, policy: RetentionPolicy, *, dry_run: bool = False, now: datetime | None = None
+    session: Session,
+    policy: RetentionPolicy,
+    *,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    commit_every: int = 0,
 ) -> PurgeReport:
-    """Purge everything expired and not held (the caller commits; a dry run changes nothing)."""
+    """Purge everything expired and not held. The caller commits the end; with
+    `commit_every` (ignored in a dry run, which changes nothing) the work is also committed
+    every that many purged items, each batch with its tombstones."""
     now = now or utcnow()
     report = PurgeReport(dry_run=dry_run)
     holds = HoldIndex.load(session)
-    purge_records(session, policy, holds, report, now)
+    step = committer(session, 0 if dry_run else commit_every)
+    purge_records(session, policy, holds, report, now, step)
     session.flush()
-    purge_submissions(session, policy, holds, report, now)
+    purge_submissions(session, policy, holds, report, now, step)
     session.flush()
     return report

@@ -12,7 +12,7 @@ from typing import Any
 from redis import Redis
 
 from moderation.records import checkpoints, delivery, exports, signing
-from moderation.records.retention import RetentionPolicy, purge
+from moderation.records.retention import PURGE_BATCH, RetentionPolicy, purge
 from moderation.runtime import Runtime
 
 #: The RQ queue these jobs run on.
@@ -49,7 +49,7 @@ def purge_expired(dry_run: bool = False) -> dict[str, Any]:
     runtime = _runtime()
     policy = RetentionPolicy.from_settings(runtime.settings)
     with runtime.sessions() as session:
-        report = purge(session, policy, dry_run=dry_run)
+        report = purge(session, policy, dry_run=dry_run, commit_every=PURGE_BATCH)
         if dry_run:
             session.rollback()
         else:

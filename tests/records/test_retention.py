@@ -117,3 +117,46 @@ def test_holds_reject_bad_input(session, tenant_id):
         holds.add_hold(session, tenant_id, "record", "nope", "r", "me")
     with pytest.raises(holds.HoldError, match="needs a reason"):
         holds.add_hold(session, tenant_id, "tenant", "", " ", "me")
+
+
+def test_an_interrupted_purge_keeps_the_batches_it_committed(
+    session, tenant_id, signer, monkeypatch
+):
+    from moderation.records import retention
+
+    olds = [make_block(session, tenant_id, f"旧帖 {n} 代开发票", at=_old(200))[2] for n in range(3)]
+    session.commit()
+    real, calls = retention._purge_record, []
+
+    def failing_third(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("database went away")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(retention, "_purge_record", failing_third)
+    with pytest.raises(RuntimeError, match="went away"):
+        purge(session, RetentionPolicy(180), commit_every=1)
+    session.rollback()
+    session.expire_all()
+    contents = [session.get(EvidenceRecord, r.id).content for r in olds]
+    assert contents[0] is None and contents[1] is None and contents[2] is not None
+    result = verify.verify_tenant(session, tenant_id, signer.public_key)
+    assert result.ok and result.tombstones == 2
+
+    monkeypatch.setattr(retention, "_purge_record", real)
+    report = purge(session, RetentionPolicy(180), commit_every=1)
+    session.commit()
+    assert report.records_purged == [olds[2].id]
+    assert verify.verify_tenant(session, tenant_id, signer.public_key).tombstones == 3
+
+
+def test_a_dry_run_commits_nothing_whatever_the_batch_size(session, tenant_id):
+    _s, _v, old = make_block(session, tenant_id, at=_old(200))
+    session.commit()
+    report = purge(session, RetentionPolicy(180), dry_run=True, commit_every=1)
+    session.rollback()
+    session.expire_all()
+    assert report.records_purged == [old.id] and report.submissions_purged == 1
+    assert session.get(EvidenceRecord, old.id).content is not None
+    assert session.get(Submission, old.submission_id).status != "purged"
