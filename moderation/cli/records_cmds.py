@@ -56,18 +56,27 @@ def keys_group() -> None:
 @click.option(
     "--force",
     is_flag=True,
-    help="Replace an existing signing key (old signatures then need the old public key).",
+    help="Replace an existing signing key (its public key is kept among the retired keys, "
+    "so the checkpoints it signed still verify).",
 )
 def keys_init(force: bool) -> None:
     """Create the evidence signing key pair (private key 0600 under instance/)."""
+    from moderation.records.keyring import retire
     from moderation.records.signing import SigningKeyError, generate, public_path_for
 
     runtime = load_runtime()
     path = key_path(runtime)
+    if path.exists() and not force:
+        raise click.ClickException(
+            f"a signing key already exists at {path} (use --force to replace it)"
+        )
     try:
+        retired = retire(path) if force else None
         signer = generate(path, overwrite=force)
     except SigningKeyError as exc:
-        raise click.ClickException(f"{exc} (use --force to replace it)") from None
+        raise click.ClickException(str(exc)) from None
+    if retired is not None:
+        click.echo(f"previous public key kept: {retired} (its checkpoints still verify)")
     click.echo(f"private key: {path} (mode 0600, keep it secret)")
     click.echo(f"public key:  {public_path_for(path)} (publish it; key id {signer.key_id})")
     click.echo(f"field encryption: active key {runtime.settings.active_field_key!r}")
@@ -126,23 +135,30 @@ def records_group() -> None:
 @click.option("--tenant", help="Tenant name or id (default: every tenant).")
 @click.option(
     "--public-key",
+    "public_keys",
+    multiple=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="PEM public key for checkpoints (default: the instance's key).",
+    help="PEM public key trusted for checkpoints (repeatable; default: the instance's key and "
+    "its retired keys).",
 )
-def records_verify(tenant: str | None, public_key: Path | None) -> None:
+def records_verify(tenant: str | None, public_keys: tuple[Path, ...]) -> None:
     """Walk the hash chains and checkpoints; exit 1 naming the first broken link."""
     from moderation.records import signing, verify
+    from moderation.records.keyring import load_keyring
 
     runtime = load_runtime()
-    key = None
-    pub_path = public_key or signing.public_path_for(key_path(runtime))
-    if pub_path.exists():
-        key = signing.load_public_key(pub_path.read_bytes(), str(pub_path))
-    else:
+    try:
+        if public_keys:
+            keys = [signing.load_public_key(p.read_bytes(), str(p)) for p in public_keys]
+        else:
+            keys = load_keyring(key_path(runtime))
+    except signing.SigningKeyError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not keys:
         click.echo("no public key: checkpoint signatures are not checked", err=True)
     with session_scope(runtime) as session:
         tid = tenant_id_of(session, tenant) if tenant else None
-        reports = verify.verify_all(session, key, tid)
+        reports = verify.verify_all(session, keys or None, tid)
     broken = 0
     for rep in reports:
         first = rep.first_break

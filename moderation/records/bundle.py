@@ -158,7 +158,15 @@ def write_bundle(
     head_seq = head.seq if head else 0
     total, first = export_query.count(session, filters, head_seq)
     segment = _segment(session, tenant.id, first)
-    cps = checkpoints.in_range(session, tenant.id, segment["first_seq"], segment["last_seq"])
+    # Only checkpoints of the key that signs the manifest: an offline verifier holds that one
+    # public key (checkpoints of a replaced key verify at home with `records verify`).
+    cps = [
+        cp
+        for cp in checkpoints.in_range(
+            session, tenant.id, segment["first_seq"], segment["last_seq"]
+        )
+        if cp.key_id == signer.key_id
+    ]
     stats = ReportStats(expected=total)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     part = out_path.with_name(out_path.name + ".part")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,9 +124,10 @@ def _check_record(
 
 
 def verify_tenant(
-    session: Session, tenant_id: str, public_key: Ed25519PublicKey | None
+    session: Session, tenant_id: str, public_keys: Sequence[Ed25519PublicKey] | None
 ) -> ChainReport:
-    """Verify one tenant's chain, head and checkpoints."""
+    """Verify one tenant's chain, head and checkpoints (signatures against `public_keys`, the
+    current key and retired ones; None skips signature checks)."""
     report = ChainReport(tenant_id)
     cps = list(session.scalars(select(Checkpoint).where(Checkpoint.tenant_id == tenant_id)))
     wanted = {cp.seq for cp in cps}
@@ -153,7 +154,7 @@ def verify_tenant(
     report.breaks.extend(unexplained.values())
     if not report.breaks:
         _check_head(session, report, expected - 1, prev)
-        _check_checkpoints(report, cps, hashes, public_key)
+        _check_checkpoints(report, cps, hashes, public_keys)
     return report
 
 
@@ -176,14 +177,17 @@ def _check_checkpoints(
     report: ChainReport,
     cps: list[Checkpoint],
     hashes: dict[int, str],
-    public_key: Ed25519PublicKey | None,
+    public_keys: Sequence[Ed25519PublicKey] | None,
 ) -> None:
+    keys = None if public_keys is None else {key_id(k): k for k in public_keys}
     for cp in sorted(cps, key=lambda c: c.seq):
         report.checkpoints += 1
         where = f"checkpoint {cp.id} at seq {cp.seq}"
-        if public_key is not None and cp.key_id != key_id(public_key):
-            report.breaks.append(Break(cp.seq, None, "checkpoint", f"{where}: unknown key"))
-        elif public_key is not None and not verify_checkpoint_dict(checkpoint_dict(cp), public_key):
+        if keys is not None and cp.key_id not in keys:
+            report.breaks.append(
+                Break(cp.seq, None, "checkpoint", f"{where}: signed by unknown key {cp.key_id}")
+            )
+        elif keys is not None and not verify_checkpoint_dict(checkpoint_dict(cp), keys[cp.key_id]):
             report.breaks.append(Break(cp.seq, None, "checkpoint", f"{where}: bad signature"))
         elif hashes.get(cp.seq) != cp.head_hash:
             report.breaks.append(
@@ -194,11 +198,13 @@ def _check_checkpoints(
 
 
 def verify_all(
-    session: Session, public_key: Ed25519PublicKey | None, tenant_id: str | None = None
+    session: Session,
+    public_keys: Sequence[Ed25519PublicKey] | None,
+    tenant_id: str | None = None,
 ) -> list[ChainReport]:
     """Verify every tenant's chain (or one)."""
     if tenant_id is not None:
-        return [verify_tenant(session, tenant_id, public_key)]
+        return [verify_tenant(session, tenant_id, public_keys)]
     ids = set(session.scalars(select(ChainHead.tenant_id)))
     ids |= set(session.scalars(select(EvidenceRecord.tenant_id).distinct()))
-    return [verify_tenant(session, tid, public_key) for tid in sorted(ids)]
+    return [verify_tenant(session, tid, public_keys) for tid in sorted(ids)]

@@ -205,12 +205,12 @@ def test_checkpoints_are_signed_and_checked(session, tenant_id, signer):
     make_block(session, tenant_id, "再来 代开发票")
     session.commit()
     assert cp.seq == 1
-    report = verify.verify_tenant(session, tenant_id, signer.public_key)
+    report = verify.verify_tenant(session, tenant_id, [signer.public_key])
     assert report.ok and report.checkpoints == 1
     session.execute(text("UPDATE evidence_checkpoints SET seq = 2"))
     session.commit()
     session.expunge_all()
-    first = verify.verify_tenant(session, tenant_id, signer.public_key).first_break
+    first = verify.verify_tenant(session, tenant_id, [signer.public_key]).first_break
     assert first.field == "checkpoint" and "bad signature" in first.problem
 
 

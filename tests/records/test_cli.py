@@ -96,6 +96,42 @@ def test_verify_export_and_audit_trail(cli, session, tenant_id, tmp_path):
     assert "BROKEN at seq 2" in cli("records", "verify", "--tenant", "acme", code=1)
 
 
+def test_a_replaced_signing_key_keeps_its_checkpoints_verifiable(
+    cli, session, tenant_id, settings, tmp_path
+):
+    cli("keys", "init")
+    make_block(session, tenant_id, "旧钥匙 代开发票")
+    session.commit()
+    cli("records", "checkpoint")
+    old_pub = tmp_path / "old.pem"
+    cli("keys", "public", "-o", str(old_pub))
+
+    out = cli("keys", "init", "--force")
+    retired = settings.instance_dir / "retired_signing_keys"
+    [kept] = retired.glob("*.pub.pem")
+    assert "previous public key kept" in out and kept.read_bytes() == old_pub.read_bytes()
+    make_block(session, tenant_id, "新钥匙 代开发票")
+    session.commit()
+    cli("records", "checkpoint")
+    assert "2 records, 0 tombstones, 2 checkpoints: OK" in cli("records", "verify")
+
+    new_pub = tmp_path / "new.pem"
+    cli("keys", "public", "-o", str(new_pub))
+    only_new = cli("records", "verify", "--public-key", str(new_pub), code=1)
+    assert "signed by unknown key" in only_new
+    both = cli("records", "verify", "--public-key", str(new_pub), "--public-key", str(old_pub))
+    assert "2 checkpoints: OK" in both
+
+    bundle = tmp_path / "bundle.zip"
+    today = utcnow().date().isoformat()
+    cli(
+        "export", "--tenant", "acme", "--from", today, "--to", today, "--reason", "协查",
+        "--requested-by", "officer Wang", "-o", str(bundle),
+    )  # fmt: skip
+    verified = cli("export", "verify", str(bundle), "--public-key", str(new_pub))
+    assert verified.startswith("OK: 2 records of tenant acme")
+
+
 def test_export_names_missing_options(cli):
     assert "missing --tenant, --reason, --requested-by, -o" in cli("export", code=2)
 

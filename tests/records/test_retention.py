@@ -61,7 +61,7 @@ def test_purge_leaves_a_tombstone_and_the_chain_verifies(session, tenant_id, sig
     assert session.get(EvidenceRecord, young.id).content is not None
     sub = session.get(Submission, sub.id)
     assert sub.status == "purged" and sub.text is None and sub.author_id is None
-    result = verify.verify_tenant(session, tenant_id, signer.public_key)
+    result = verify.verify_tenant(session, tenant_id, [signer.public_key])
     assert result.ok and result.tombstones == 1
     assert purge(session, RetentionPolicy(180)).records_purged == []
 
@@ -141,14 +141,14 @@ def test_an_interrupted_purge_keeps_the_batches_it_committed(
     session.expire_all()
     contents = [session.get(EvidenceRecord, r.id).content for r in olds]
     assert contents[0] is None and contents[1] is None and contents[2] is not None
-    result = verify.verify_tenant(session, tenant_id, signer.public_key)
+    result = verify.verify_tenant(session, tenant_id, [signer.public_key])
     assert result.ok and result.tombstones == 2
 
     monkeypatch.setattr(retention, "_purge_record", real)
     report = purge(session, RetentionPolicy(180), commit_every=1)
     session.commit()
     assert report.records_purged == [olds[2].id]
-    assert verify.verify_tenant(session, tenant_id, signer.public_key).tombstones == 3
+    assert verify.verify_tenant(session, tenant_id, [signer.public_key]).tombstones == 3
 
 
 def test_a_dry_run_commits_nothing_whatever_the_batch_size(session, tenant_id):
