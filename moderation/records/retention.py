@@ -118,15 +118,22 @@ def _purge_record(session: Session, record: EvidenceRecord, days: int, now: date
     return append(session, record.tenant_id, tomb).id
 
 
-def purge_records(
-    session: Session,
-    policy: RetentionPolicy,
-    holds: HoldIndex,
-    report: PurgeReport,
-    now: datetime,
-    step: Callable[[], None] = lambda: None,
-) -> None:
-    """Purge expired evidence content (oldest first); `step` runs after each purged record."""
+@dataclass
+class PurgeRun:
+    """One purge: where, by which policy and holds, as of when, what it found so far, and the
+    step run after each purged item (batch commits)."""
+
+    session: Session
+    policy: RetentionPolicy
+    holds: HoldIndex
+    report: PurgeReport
+    now: datetime
+    step: Callable[[], None]
+
+
+def purge_records(run: PurgeRun) -> None:
+    """Purge expired evidence content (oldest first)."""
+    session, policy, holds, report, now = run.session, run.policy, run.holds, run.report, run.now
     cutoff = now - timedelta(days=policy.default_days)
     query = (
         select(EvidenceRecord.id)
@@ -149,7 +156,7 @@ def purge_records(
         report.records_purged.append(record.id)
         if not report.dry_run:
             report.tombstones.append(_purge_record(session, record, days, now))
-            step()
+            run.step()
 
 
 def _submission_codes(verdict: Verdict | None) -> list[str]:
@@ -165,16 +172,9 @@ def _strip_texts(items: list[Any] | None) -> list[Any]:
     ]
 
 
-def purge_submissions(
-    session: Session,
-    policy: RetentionPolicy,
-    holds: HoldIndex,
-    report: PurgeReport,
-    now: datetime,
-    step: Callable[[], None] = lambda: None,
-) -> None:
-    """Delete the text and author fields of expired submissions that nothing still needs;
-    `step` runs after each purged submission."""
+def purge_submissions(run: PurgeRun) -> None:
+    """Delete the text and author fields of expired submissions that nothing still needs."""
+    session, policy, holds, report, now = run.session, run.policy, run.holds, run.report, run.now
     cutoff = now - timedelta(days=policy.default_days)
     query = (
         select(Submission.id)
@@ -206,7 +206,7 @@ def purge_submissions(
             verdict.masked_text = None
             verdict.hits = _strip_texts(verdict.hits)
             verdict.findings = _strip_texts(verdict.findings)
-        step()
+        run.step()
 
 
 def committer(session: Session, every: int) -> Callable[[], None]:
@@ -235,10 +235,10 @@ def purge(
     every that many purged items, each batch with its tombstones."""
     now = now or utcnow()
     report = PurgeReport(dry_run=dry_run)
-    holds = HoldIndex.load(session)
     step = committer(session, 0 if dry_run else commit_every)
-    purge_records(session, policy, holds, report, now, step)
+    run = PurgeRun(session, policy, HoldIndex.load(session), report, now, step)
+    purge_records(run)
     session.flush()
-    purge_submissions(session, policy, holds, report, now, step)
+    purge_submissions(run)
     session.flush()
     return report
