@@ -279,3 +279,26 @@ def test_an_admin_enters_a_directive_and_watches_the_sweep(
     assert driver.find_element(By.ID, "sweep-count").text == "4 / 4"
     summary = driver.find_element(By.CSS_SELECTOR, '#sweep-summary [data-key="queued"]')
     assert summary.text == "3"
+
+
+def test_a_reviewer_changes_their_password_in_the_browser(
+    runtime, live_server, browser, make_tenant, make_account
+):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from moderation.review.accounts import login as check_login
+
+    make_account(make_tenant().tenant, username="dan")
+    driver = browser()
+    _login(driver, live_server, "dan")
+    driver.find_element(By.ID, "password-link").click()
+    form = WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "password-form"))
+    form.find_element(By.NAME, "current_password").send_keys(PASSWORD)
+    form.find_element(By.NAME, "new_password").send_keys("a fresh passphrase")
+    form.find_element(By.NAME, "confirm_password").send_keys("a fresh passphrase")
+    form.submit()
+    WebDriverWait(driver, 10).until(lambda d: "/review/queue" in d.current_url)
+    assert "Your password was changed." in driver.page_source
+    with runtime.sessions() as s:
+        assert check_login(s, "dan", "a fresh passphrase").username == "dan"
