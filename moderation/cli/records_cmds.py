@@ -66,15 +66,12 @@ def keys_init(force: bool) -> None:
 
     runtime = load_runtime()
     path = key_path(runtime)
-    if path.exists() and not force:
-        raise click.ClickException(
-            f"a signing key already exists at {path} (use --force to replace it)"
-        )
     try:
         retired = retire(path) if force else None
         signer = generate(path, overwrite=force)
     except SigningKeyError as exc:
-        raise click.ClickException(str(exc)) from None
+        hint = "" if force else " (use --force to replace it)"
+        raise click.ClickException(f"{exc}{hint}") from None
     if retired is not None:
         click.echo(f"previous public key kept: {retired} (its checkpoints still verify)")
     click.echo(f"private key: {path} (mode 0600, keep it secret)")

@@ -39,8 +39,6 @@ def _current_public(private_path: Path) -> Ed25519PublicKey | None:
 def retire(private_path: Path) -> Path | None:
     """Keep the current public key as `<key id>.pub.pem` among the retired keys (before the
     key pair is replaced); None when there is no key to keep."""
-    if not private_path.exists() and not public_path_for(private_path).exists():
-        return None
     public = _current_public(private_path)
     if public is None:
         return None

@@ -136,11 +136,11 @@ def fit_category(
         svm = LinearSVC(C=cfg.c, max_iter=5000, random_state=cfg.seed)
         svm.fit(x, y, sample_weight=weight)
         w, b = svm.coef_.ravel().astype(np.float64), float(svm.intercept_[0])
+        if cfg.logistic_mix:
+            lr_w, lr_b = logistic_weights(x, y, weight, cfg.logistic_c, cfg.seed)
+            w, b = w + cfg.logistic_mix * lr_w, b + cfg.logistic_mix * lr_b
     else:
         raise ValueError(f"linear_model must be 'svm' or 'logistic', not {cfg.linear_model!r}")
-    if cfg.linear_model == "svm" and cfg.logistic_mix:
-        lr_w, lr_b = logistic_weights(x, y, weight, cfg.logistic_c, cfg.seed)
-        w, b = w + cfg.logistic_mix * lr_w, b + cfg.logistic_mix * lr_b
     if cfg.nb_weight:
         nb_w, nb_b = naive_bayes_log_odds(x, y, weight, cfg.nb_alpha)
         w, b = w + cfg.nb_weight * nb_w, b + cfg.nb_weight * nb_b

@@ -12,8 +12,6 @@ from moderation.review.errors import ReviewError
 from moderation.review.web import auth
 from moderation.review.web.auth import ADMIN, account, requires
 
-EVERYONE = ("reviewer", "senior", "compliance", "admin")
-
 
 def register(bp: Blueprint) -> None:
     """Attach the password and account-state routes."""
@@ -21,7 +19,7 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/users/<account_id>/active", view_func=user_active, methods=["POST"])
 
 
-@requires(*EVERYONE)
+@requires(*accounts.ROLES)
 def password_page() -> ResponseReturnValue:
     """Change one's own password (current password, new one twice)."""
     if request.method == "GET":
